@@ -1,0 +1,5 @@
+// commands lists the `consort` subcommands. Each entry lives in its own module under commands/;
+// add a command by importing it here and appending it to the list.
+import type { Command } from './command.js';
+
+export const commands: readonly Command[] = [];
