@@ -32,7 +32,7 @@ if (selected.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...selected],
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...selected],
   { cwd: root, stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

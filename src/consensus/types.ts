@@ -107,9 +107,9 @@ export interface Outbound {
 
 /**
  * Ready lists the work the host must perform, IN THIS ORDER:
- *  1. persist: if `truncateFromSeqno` is set, drop persisted entries with seqno >= it; then append
- *     `entriesToPersist`; write `hardState` if set; write `snapshotToPersist` if set (it replaces
- *     all entries up to its seqno); then fsync;
+ *  1. persist, in this order: write `snapshotToPersist` if set (it replaces all entries up to its
+ *     seqno); if `truncateFromSeqno` is set, drop persisted entries with seqno >= it; append
+ *     `entriesToPersist`; write `hardState` if set; then fsync (one fsync for the whole Ready);
  *  2. THEN send `messages` (never before step 1 is durable);
  *  3. THEN apply `snapshotToApply` (if set) and then `committed` entries to the state machine;
  *  4. THEN call `advance(ready)`.
