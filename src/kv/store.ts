@@ -1,0 +1,249 @@
+// store.ts: the transactional key-value store (DESIGN §4). It holds the applied state with a
+// version (seqno) per key; transactions run optimistically against it; committed write sets are
+// applied atomically, can be rolled back while uncommitted, and the state can be snapshotted.
+import { bytesToLatin1, latin1ToBytes } from '../codec/latin1.js';
+import { assert } from '../ds/assert.js';
+import { ConflictError } from './errors.js';
+import { compareMapNames } from './map-name.js';
+import { decodeSnapshot, encodeSnapshotChunks, type SnapshotMap } from './snapshot.js';
+import { type Entry, KvMap, type StateSource } from './state.js';
+import { type MapHandle, Tx } from './tx.js';
+import { type UndoRecord, UndoLog } from './undo-log.js';
+import type { KeyWrite, MapWrites, WriteSet } from './write-set.js';
+
+/** snapshotChunkBytesDefault is the chunk size of Store.snapshotChunks. */
+export const snapshotChunkBytesDefault = 1 << 20;
+
+/**
+ * Store is the KV state of one node. Seqnos of applied write sets strictly increase. Writes
+ * above the compacted seqno keep undo information (call compact() as the commit seqno moves,
+ * or memory grows); rollback() may go back to any seqno at or above it. Synchronous and pure.
+ */
+export class Store implements StateSource {
+  private readonly maps = new Map<string, KvMap>();
+  private readonly undoLog = new UndoLog();
+  private appliedSeqno = 0;
+  private compactedTo = 0;
+  private rollbackCount = 0;
+
+  /** restore builds a store from a snapshot. Throws FormatError (see decodeSnapshot). */
+  static restore(bytes: Uint8Array): Store {
+    const decoded = decodeSnapshot(bytes);
+    const store = new Store();
+    for (const map of decoded.maps) store.maps.set(map.name, map);
+    store.appliedSeqno = decoded.seqno;
+    store.compactedTo = decoded.seqno;
+    return store;
+  }
+
+  /** seqno is the seqno of the last applied write set (0 for an empty store). */
+  get seqno(): number {
+    return this.appliedSeqno;
+  }
+
+  /** compactedSeqno is the lowest seqno rollback() and snapshot() accept. */
+  get compactedSeqno(): number {
+    return this.compactedTo;
+  }
+
+  /** generation changes on every rollback (transactions spanning one conflict). */
+  get generation(): number {
+    return this.rollbackCount;
+  }
+
+  /** getMap returns the map called `name`, if it was ever written. Do not modify it. */
+  getMap(name: string): KvMap | undefined {
+    return this.maps.get(name);
+  }
+
+  /** mapNames lists the maps holding at least one key, in canonical (UTF-8 byte) order. */
+  mapNames(): string[] {
+    const names: string[] = [];
+    for (const map of this.maps.values()) if (map.entries.size > 0) names.push(map.name);
+    return names.sort(compareMapNames);
+  }
+
+  /** keyCount is the number of keys in map `name`. */
+  keyCount(name: string): number {
+    return this.maps.get(name)?.entries.size ?? 0;
+  }
+
+  /** begin starts a transaction reading the current state. */
+  begin(): Tx {
+    return new Tx(this);
+  }
+
+  /**
+   * commit validates `tx` (optimistic concurrency: every key and map it read is unchanged, and
+   * no rollback happened since it began) then applies its writes atomically at `seqno` (greater
+   * than `this.seqno`). Returns the canonical write set (possibly empty; it still takes the
+   * seqno). Throws ConflictError, leaving the store unchanged; a tx is committed at most once.
+   */
+  commit(tx: Tx, seqno: number): WriteSet {
+    assert(Number.isSafeInteger(seqno), 'seqno is an integer');
+    assert(seqno > this.appliedSeqno, 'commit seqnos strictly increase');
+    const handles = tx.closeForCommit();
+    if (tx.generation !== this.rollbackCount) {
+      throw new ConflictError(handles[0]?.name ?? '', 'the store was rolled back since begin');
+    }
+    for (const handle of handles) this.validate(handle);
+    const written = handles.filter((h) => h.writeCount > 0);
+    written.sort((a, b) => compareMapNames(a.name, b.name));
+    const record = this.undoLog.start(seqno);
+    const maps: MapWrites[] = [];
+    for (const handle of written) {
+      const keys = Array.from(handle.writes.keys()).sort();
+      const writes: KeyWrite[] = [];
+      const map = this.touchMap(record, handle.name, seqno);
+      for (const key of keys) {
+        const value = handle.writes.get(key)!;
+        writes.push({ key: latin1ToBytes(key), value });
+        writeEntry(record, map, key, value, seqno);
+      }
+      maps.push({ name: handle.name, writes });
+    }
+    this.appliedSeqno = seqno;
+    return { maps };
+  }
+
+  /**
+   * apply applies a committed write set (e.g. at a backup) at `seqno` (greater than
+   * `this.seqno`), atomically. The write set must be canonical (from deserializeWriteSet).
+   */
+  apply(ws: WriteSet, seqno: number): void {
+    assert(Number.isSafeInteger(seqno), 'seqno is an integer');
+    assert(seqno > this.appliedSeqno, 'applied seqnos strictly increase');
+    const record = this.undoLog.start(seqno);
+    for (const { name, writes } of ws.maps) {
+      assert(writes.length > 0, 'write-set maps are not empty');
+      const map = this.touchMap(record, name, seqno);
+      for (const { key, value } of writes) writeEntry(record, map, bytesToLatin1(key), value, seqno);
+    }
+    this.appliedSeqno = seqno;
+  }
+
+  /**
+   * rollback undoes every write set applied above `toSeqno` (compactedSeqno ≤ toSeqno ≤ seqno);
+   * open transactions will conflict. Consensus calls it when an election truncates the log.
+   */
+  rollback(toSeqno: number): void {
+    assert(toSeqno >= this.compactedTo, 'rollback stays at or above the compacted seqno');
+    assert(toSeqno <= this.appliedSeqno, 'rollback goes backwards');
+    this.undoLog.rollback(toSeqno);
+    this.appliedSeqno = toSeqno;
+    this.rollbackCount++;
+  }
+
+  /**
+   * compact forgets the undo information at or below `committedSeqno` (monotonic, ≤ seqno):
+   * those writes are committed and can never be rolled back.
+   */
+  compact(committedSeqno: number): void {
+    assert(committedSeqno >= this.compactedTo, 'compact is monotonic');
+    assert(committedSeqno <= this.appliedSeqno, 'compact only applied seqnos');
+    this.undoLog.compact(committedSeqno);
+    this.compactedTo = committedSeqno;
+  }
+
+  /** undoRecordCount is the number of write sets that could still be rolled back. */
+  get undoRecordCount(): number {
+    return this.undoLog.size;
+  }
+
+  /** snapshot returns the snapshot of the state at `atSeqno` (compactedSeqno ≤ atSeqno ≤ seqno). */
+  snapshot(atSeqno: number): Uint8Array {
+    const chunks = Array.from(this.snapshotChunks(atSeqno, Number.MAX_SAFE_INTEGER));
+    assert(chunks.length === 1, 'one chunk when the chunk size is unbounded');
+    return chunks[0]!;
+  }
+
+  /**
+   * snapshotChunks yields the snapshot at `atSeqno` in chunks of about `chunkBytes`. The store
+   * must not change while the generator is being consumed.
+   */
+  *snapshotChunks(atSeqno: number, chunkBytes = snapshotChunkBytesDefault): Generator<Uint8Array> {
+    assert(atSeqno >= this.compactedTo, 'snapshot at or above the compacted seqno');
+    assert(atSeqno <= this.appliedSeqno, 'snapshot of an applied seqno');
+    const seqnoBefore = this.appliedSeqno;
+    const generationBefore = this.rollbackCount;
+    for (const chunk of encodeSnapshotChunks(atSeqno, this.snapshotMaps(atSeqno), chunkBytes)) {
+      yield chunk;
+      assert(this.appliedSeqno === seqnoBefore, 'store unchanged during a snapshot');
+      assert(this.rollbackCount === generationBefore, 'store unchanged during a snapshot');
+    }
+  }
+
+  private validate(handle: MapHandle): void {
+    const map = this.maps.get(handle.name);
+    if (handle.iteratedVersion !== -1 && (map?.version ?? 0) !== handle.iteratedVersion) {
+      throw new ConflictError(handle.name, 'the map changed after it was iterated');
+    }
+    for (const [key, version] of handle.reads) {
+      if ((map?.entries.get(key)?.version ?? 0) !== version) {
+        throw new ConflictError(handle.name, 'a key read has changed');
+      }
+    }
+  }
+
+  private touchMap(record: UndoRecord, name: string, seqno: number): KvMap {
+    let map = this.maps.get(name);
+    if (map === undefined) {
+      map = new KvMap(name);
+      this.maps.set(name, map);
+    }
+    record.maps.push(map);
+    record.mapVersions.push(map.version);
+    map.version = seqno;
+    return map;
+  }
+
+  /** snapshotMaps lists the non-empty maps as of `atSeqno`, undoing later writes virtually. */
+  private snapshotMaps(atSeqno: number): SnapshotMap[] {
+    const overrides = new Map<KvMap, Map<string, Entry | undefined>>();
+    for (const record of this.undoLog.above(atSeqno)) {
+      for (let i = 0; i < record.keys.length; i++) {
+        const map = record.keyMaps[i]!;
+        let override = overrides.get(map);
+        if (override === undefined) {
+          override = new Map();
+          overrides.set(map, override);
+        }
+        override.set(record.keys[i]!, record.previous[i]);
+      }
+    }
+    const out: SnapshotMap[] = [];
+    for (const map of this.maps.values()) {
+      const snapshotMap = viewAt(map, overrides.get(map));
+      if (snapshotMap.keys.length > 0) out.push(snapshotMap);
+    }
+    return out.sort((a, b) => compareMapNames(a.name, b.name));
+  }
+}
+
+function viewAt(map: KvMap, override: Map<string, Entry | undefined> | undefined): SnapshotMap {
+  const entries = map.entries;
+  if (override === undefined) {
+    return { name: map.name, keys: Array.from(entries.keys()).sort(), entryOf: (k) => entries.get(k)! };
+  }
+  const keys = new Set(entries.keys());
+  for (const [key, entry] of override) {
+    if (entry === undefined) keys.delete(key);
+    else keys.add(key);
+  }
+  const entryOf = (k: string): Entry => (override.has(k) ? override.get(k)! : entries.get(k)!);
+  return { name: map.name, keys: Array.from(keys).sort(), entryOf };
+}
+
+function writeEntry(
+  record: UndoRecord,
+  map: KvMap,
+  key: string,
+  value: Uint8Array | null,
+  seqno: number,
+): void {
+  record.keyMaps.push(map);
+  record.keys.push(key);
+  record.previous.push(map.entries.get(key));
+  if (value === null) map.entries.delete(key);
+  else map.entries.set(key, { value: bytesToLatin1(value), version: seqno });
+}
