@@ -591,12 +591,13 @@ export class RaftCore {
   }
 
   private appendLocal(kind: EntryKind, data: Uint8Array, config: Configuration | undefined): TxId {
-    const txId = { view: this.viewValue, seqno: this.log.lastSeqno + 1 };
+    const view = this.viewValue;
+    const seqno = this.log.lastSeqno + 1;
     const entry: LogEntry =
-      config === undefined ? { ...txId, kind, data } : { ...txId, kind, data, config };
+      config === undefined ? { view, seqno, kind, data } : { view, seqno, kind, data, config };
     this.appendToLog(entry);
     if (kind === 'config') this.refreshMembership();
-    return txId;
+    return { view, seqno };
   }
 
   private appendSignature(): void {

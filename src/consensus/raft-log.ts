@@ -37,7 +37,8 @@ export class RaftLog {
   }
 
   get lastView(): number {
-    return this.viewAt(this.lastSeqno) ?? this.offsetViewValue;
+    const n = this.entries.length;
+    return n > this.head ? this.entries[n - 1]!.view : this.offsetViewValue;
   }
 
   /** entryAt returns the entry at `seqno`, or undefined when compacted away or beyond the end. */
@@ -54,8 +55,10 @@ export class RaftLog {
 
   /** append adds `entry` at lastSeqno + 1. */
   append(entry: LogEntry): void {
-    assert(entry.seqno === this.lastSeqno + 1, 'append must be contiguous');
-    assert(entry.view >= this.lastView, 'views never decrease along the log');
+    const n = this.entries.length;
+    const last = n > this.head ? this.entries[n - 1]! : undefined;
+    assert(entry.seqno === (last?.seqno ?? this.offsetSeqnoValue) + 1, 'append must be contiguous');
+    assert(entry.view >= (last?.view ?? this.offsetViewValue), 'views never decrease along the log');
     this.entries.push(entry);
     if (entry.kind === 'signature') this.signatures.push(entry.seqno);
   }

@@ -30,15 +30,24 @@ function isConfiguration(value: unknown): value is Configuration {
   return validateConfiguration(value as unknown as Configuration) === null;
 }
 
+// entryProblem sits on the replication hot path: cheap checks first, no allocation.
 function entryProblem(value: unknown, seqno: number, viewMax: number): string | null {
-  if (!isObject(value)) return 'entry is not an object';
-  if (!isIndex(value.view) || value.view > viewMax) return 'entry view out of range';
-  if (value.seqno !== seqno) return 'entry seqno out of order';
-  if (!(value.data instanceof Uint8Array)) return 'entry data is not bytes';
-  if (value.data.byteLength > entryDataBytesMax) return 'entry data too large';
-  if (value.kind === 'config') return isConfiguration(value.config) ? null : 'bad configuration';
-  if (value.kind !== 'data' && value.kind !== 'signature') return 'unknown entry kind';
-  return value.config === undefined ? null : 'configuration on a non-config entry';
+  if (typeof value !== 'object' || value === null) return 'entry is not an object';
+  const e = value as Fields;
+  if (e.seqno !== seqno) return 'entry seqno out of order';
+  const view = e.view;
+  if (typeof view !== 'number' || !(view >= 0 && view <= viewMax) || !Number.isInteger(view)) {
+    return 'entry view out of range';
+  }
+  const data = e.data;
+  if (!(data instanceof Uint8Array)) return 'entry data is not bytes';
+  if (data.byteLength > entryDataBytesMax) return 'entry data too large';
+  const kind = e.kind;
+  if (kind === 'data' || kind === 'signature') {
+    return e.config === undefined ? null : 'configuration on a non-config entry';
+  }
+  if (kind === 'config') return isConfiguration(e.config) ? null : 'bad configuration';
+  return 'unknown entry kind';
 }
 
 function entriesProblem(m: Fields): string | null {
