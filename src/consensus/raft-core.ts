@@ -162,6 +162,17 @@ export class RaftCore {
   lastSignature(): TxId {
     return this.log.lastSignature();
   }
+  /** nextTxId is the id the next proposal would get (valid at the primary until it changes). */
+  nextTxId(): TxId {
+    return { view: this.viewValue, seqno: this.log.lastSeqno + 1 };
+  }
+  /** canPropose tells whether a proposal would be accepted now (primary, queue not full). */
+  canPropose(): boolean {
+    return (
+      this.roleValue === 'primary' &&
+      this.log.lastSeqno - this.commitSeqnoValue < this.options.proposalQueueCountMax
+    );
+  }
   configs(): readonly ConfigAt[] {
     return this.configurations.active(this.commitSeqnoValue);
   }
@@ -230,14 +241,17 @@ export class RaftCore {
     return this.proposeEntry('data', data, undefined);
   }
 
-  /** proposeConfig appends a reconfiguration (one may be pending at a time). */
-  proposeConfig(config: Configuration): ProposeResult {
+  /**
+   * proposeConfig appends a reconfiguration (one may be pending at a time); `data` is the entry's
+   * payload (the ledger layer records the change in the store).
+   */
+  proposeConfig(config: Configuration, data: Uint8Array = new Uint8Array(0)): ProposeResult {
     if (validateConfiguration(config) !== null) return { ok: false, reason: 'BadConfig' };
     if (this.roleValue === 'primary' && this.configs().length > 1) {
       return { ok: false, reason: 'ConfigPending' };
     }
     const frozen: Configuration = { voters: [...config.voters], learners: [...config.learners] };
-    return this.proposeEntry('config', new Uint8Array(0), frozen);
+    return this.proposeEntry('config', data, frozen);
   }
 
   // ---- outputs ----

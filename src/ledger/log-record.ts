@@ -1,0 +1,118 @@
+// Ledger file records, format v1 (docs/formats.md "Ledger files"): how one consensus log entry is
+// framed on disk. Records are concatenated in ledger chunk files; `scanRecords` finds where valid
+// records end so a torn or corrupt tail can be cut back (DESIGN §5).
+import { ByteReader } from '../codec/byte-reader.js';
+import { ByteWriter } from '../codec/byte-writer.js';
+import { crc32 } from '../codec/crc32.js';
+import { ledgerEntryBytesMax } from '../constants.js';
+import type { Configuration, EntryKind, LogEntry } from '../consensus/types.js';
+import { FormatError } from '../ds/errors.js';
+
+export const LOG_RECORD_VERSION = 1;
+/** A record is its entry plus at most this much framing and configuration. */
+export const LOG_RECORD_OVERHEAD_BYTES_MAX = 64 * 1024;
+const NODE_ID_BYTES_MAX = 256;
+const CONFIG_NODES_MAX = 1024;
+
+const kindCodes: Record<EntryKind, number> = { data: 0, signature: 1, config: 2 };
+const kindNames: readonly EntryKind[] = ['data', 'signature', 'config'];
+
+/** encodeLogRecord frames `entry`: length (u32) ‖ body ‖ CRC-32 of body (u32). */
+export function encodeLogRecord(entry: LogEntry): Uint8Array {
+  const w = new ByteWriter(entry.data.length + 64);
+  w.u32(0);
+  w.u8(LOG_RECORD_VERSION);
+  w.u8(kindCodes[entry.kind]);
+  w.varint(entry.view);
+  w.varint(entry.seqno);
+  if (entry.kind === 'config') {
+    const config = entry.config!;
+    w.varint(config.voters.length);
+    for (const id of config.voters) w.string(id);
+    w.varint(config.learners.length);
+    for (const id of config.learners) w.string(id);
+  }
+  w.bytes(entry.data);
+  const framed = w.finish();
+  const bodyLength = framed.length - 4;
+  new DataView(framed.buffer, framed.byteOffset).setUint32(0, bodyLength + 4, true);
+  const out = new Uint8Array(framed.length + 4);
+  out.set(framed, 0);
+  new DataView(out.buffer).setUint32(framed.length, crc32(framed.subarray(4)), true);
+  return out;
+}
+
+function readIds(r: ByteReader, what: string): string[] {
+  const count = r.count(CONFIG_NODES_MAX, 1, what);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push(r.string(NODE_ID_BYTES_MAX, what));
+  return ids;
+}
+
+/** decodeLogRecordBody parses one record body (after the length, before the CRC). */
+function decodeBody(body: Uint8Array, baseOffset: number): LogEntry {
+  const r = new ByteReader(body);
+  try {
+    const version = r.u8('record version');
+    if (version !== LOG_RECORD_VERSION) throw new FormatError(`unknown record version ${version}`, 0);
+    const kind = kindNames[r.u8('record kind')];
+    if (kind === undefined) throw new FormatError('unknown record kind', 1);
+    const view = r.varint('view');
+    const seqno = r.varint('seqno');
+    let config: Configuration | undefined;
+    if (kind === 'config') config = { voters: readIds(r, 'voters'), learners: readIds(r, 'learners') };
+    const data = r.bytes(ledgerEntryBytesMax, 'entry data').slice();
+    r.expectEnd('record');
+    return config === undefined ? { view, seqno, kind, data } : { view, seqno, kind, data, config };
+  } catch (error) {
+    if (error instanceof FormatError) throw new FormatError(error.message, baseOffset + error.offset);
+    throw error;
+  }
+}
+
+/** ScanResult: the valid records, where they end, and what stopped the scan (null = clean end). */
+export interface ScanResult {
+  readonly entries: LogEntry[];
+  /** Byte offset just after the last valid record. */
+  readonly validBytes: number;
+  readonly problem: FormatError | null;
+}
+
+/**
+ * scanRecords decodes consecutive records from `bytes` and stops at the first torn or corrupt one
+ * (short length, CRC mismatch, bad body, or seqnos that do not follow each other).
+ */
+export function scanRecords(bytes: Uint8Array, firstSeqno: number | null = null): ScanResult {
+  const entries: LogEntry[] = [];
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 0;
+  let expected = firstSeqno;
+  while (offset < bytes.length) {
+    const fail = (message: string, at: number): ScanResult => ({
+      entries,
+      validBytes: offset,
+      problem: new FormatError(message, at),
+    });
+    if (bytes.length - offset < 4) return fail('torn record length', offset);
+    const length = dv.getUint32(offset, true);
+    if (length < 8 || length > ledgerEntryBytesMax + LOG_RECORD_OVERHEAD_BYTES_MAX) {
+      return fail(`record length ${length} out of range`, offset);
+    }
+    if (bytes.length - offset - 4 < length) return fail('torn record', offset);
+    const body = bytes.subarray(offset + 4, offset + length);
+    const crc = dv.getUint32(offset + length, true);
+    if (crc32(body) !== crc) return fail('record checksum mismatch', offset);
+    let entry: LogEntry;
+    try {
+      entry = decodeBody(body, offset + 4);
+    } catch (error) {
+      if (error instanceof FormatError) return { entries, validBytes: offset, problem: error };
+      throw error;
+    }
+    if (expected !== null && entry.seqno !== expected) return fail('seqnos do not follow', offset);
+    expected = entry.seqno + 1;
+    entries.push(entry);
+    offset += 4 + length;
+  }
+  return { entries, validBytes: offset, problem: null };
+}

@@ -1,0 +1,313 @@
+// NodeMachine: one node's consensus + KV store + ledger, wired together and driven through ports
+// (LedgerStorage, RaftTransport) with callbacks, never Promises — so the deterministic simulator
+// and the real node run exactly this code (DESIGN §2, STYLE rule 1).
+import type { ProposeResult, StepResult } from '../consensus/raft-core.js';
+import { RaftCore } from '../consensus/raft-core.js';
+import type {
+  Configuration,
+  HardState,
+  LogEntry,
+  NodeId,
+  PersistedState,
+  RaftMessage,
+  RaftOptions,
+  Ready,
+  Role,
+  Snapshot,
+  TxId,
+} from '../consensus/types.js';
+import { assert } from '../ds/assert.js';
+import { ConsortError } from '../ds/errors.js';
+import type { Rng } from '../ds/rng.js';
+import type { Tx } from '../kv/tx.js';
+import { serializeWriteSet } from '../kv/write-set.js';
+import { utf8 } from '../crypto/encoding.js';
+import { encodeLedgerEntry } from '../ledger/ledger-entry.js';
+import type { LedgerSecret } from '../ledger/ledger-secret.js';
+import { encodeLedgerSnapshot } from '../ledger/ledger-snapshot.js';
+import { LedgerState, type NodeSigner } from '../ledger/ledger-state.js';
+import { TxOutcomes, type TxStatus } from './tx-outcomes.js';
+
+/** PersistWork is one Ready's durable part, in the order the storage must apply it. */
+export interface PersistWork {
+  readonly snapshot: Snapshot | null;
+  readonly truncateFromSeqno: number | null;
+  readonly entries: readonly LogEntry[];
+  readonly hardState: HardState | null;
+}
+
+/** LedgerStorage makes PersistWork durable (ONE fsync per call) and then calls `done`. */
+export interface LedgerStorage {
+  persist(work: PersistWork, done: (error: Error | null) => void): void;
+  /** committed tells the storage the commit point moved (to close and rename chunks). */
+  committed(seqno: number): void;
+  /** snapshot stores a snapshot taken at a committed signature (written in the background). */
+  snapshot(snapshot: Snapshot): void;
+}
+
+/** RaftTransport sends consensus messages (best effort; Raft tolerates loss). */
+export interface RaftTransport {
+  send(to: NodeId, message: RaftMessage): void;
+}
+
+export interface NodeMachineDeps {
+  readonly rng: Rng;
+  readonly storage: LedgerStorage;
+  readonly transport: RaftTransport;
+  readonly signer: NodeSigner;
+  readonly secret: LedgerSecret;
+  /** event reports what matters (role changes, commits, snapshots) for logs and the simulator. */
+  readonly event?: (event: NodeEvent) => void;
+}
+
+export type NodeEvent =
+  | { readonly type: 'role'; readonly role: Role; readonly view: number; readonly primary: NodeId | null }
+  | { readonly type: 'committed'; readonly seqno: number; readonly entries: readonly LogEntry[] }
+  | { readonly type: 'rolledBack'; readonly fromSeqno: number }
+  | { readonly type: 'snapshot'; readonly seqno: number };
+
+export interface NodeMachineOptions {
+  readonly raft: RaftOptions;
+  /** Take a snapshot once this many entries committed since the last one (0 = never). */
+  readonly snapshotIntervalTxCount: number;
+}
+
+/** NotPrimaryError: writes go to the primary (the node runtime forwards them). */
+export class NotPrimaryError extends ConsortError {
+  override readonly name = 'NotPrimaryError';
+  constructor(primary: NodeId | null) {
+    super('NotPrimary', primary === null ? 'no primary is known' : `the primary is ${primary}`, {
+      httpStatus: 503,
+    });
+  }
+}
+
+/** BusyError: the proposal queue is full (backpressure → 429). */
+export class BusyError extends ConsortError {
+  override readonly name = 'BusyError';
+  constructor() {
+    super('TooManyPendingTransactions', 'too many transactions are pending commit', { httpStatus: 429 });
+  }
+}
+
+/** FatalStorageError: the disk failed; the node must stop (pitfall 10: never retry and continue). */
+export class FatalStorageError extends ConsortError {
+  override readonly name = 'FatalStorageError';
+}
+
+/** ExecuteResult: a write's tx id and the handler's result; the tx is Pending until committed. */
+export interface ExecuteResult<T> {
+  readonly txId: TxId;
+  readonly result: T;
+}
+
+/**
+ * NodeMachine runs one node. Call `tick()` on a timer, `receive()` for each consensus message,
+ * `execute()` for application writes at the primary. It drains the core's Ready records through
+ * the storage and transport in the order the core requires (persist → send → apply → advance).
+ */
+export class NodeMachine {
+  readonly core: RaftCore;
+  readonly ledger: LedgerState;
+  readonly outcomes: TxOutcomes;
+  private readonly deps: NodeMachineDeps;
+  private readonly options: NodeMachineOptions;
+  private persisting = false;
+  private pumping = false;
+  private stopped = false;
+  private lastSnapshotSeqno: number;
+  private lastCommittedSignature = 0;
+
+  constructor(deps: NodeMachineDeps, options: NodeMachineOptions, init: {
+    readonly persisted: PersistedState;
+    readonly genesis: Configuration | null;
+  }) {
+    this.deps = deps;
+    this.options = options;
+    this.ledger = new LedgerState({ secret: deps.secret, signer: deps.signer });
+    this.core = new RaftCore({ rng: deps.rng, history: this.ledger }, options.raft, init);
+    this.outcomes = new TxOutcomes();
+    this.lastSnapshotSeqno = init.persisted.snapshot?.seqno ?? 0;
+  }
+
+  get id(): NodeId {
+    return this.core.id;
+  }
+
+  /** stop makes the machine inert (crash in the simulator, shutdown in the node). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  tick(): void {
+    if (this.stopped) return;
+    this.core.tick();
+    this.pump();
+  }
+
+  receive(from: NodeId, message: unknown): StepResult {
+    if (this.stopped) return { ok: false, reason: 'node stopped' };
+    const result = this.core.step(from, message);
+    this.pump();
+    return result;
+  }
+
+  /**
+   * execute runs `handler` as a transaction at the primary and proposes its write set. Throws
+   * NotPrimaryError or BusyError, or whatever the handler throws (nothing is proposed then).
+   * A read-only transaction is answered at once without a tx id of its own.
+   */
+  execute<T>(handler: (tx: Tx) => T, claimsDigest: Uint8Array | null = null): ExecuteResult<T> | { readonly result: T } {
+    if (this.core.role !== 'primary') throw new NotPrimaryError(this.core.primary);
+    if (!this.core.canPropose()) throw new BusyError();
+    const store = this.ledger.store;
+    const tx = store.begin();
+    const result = handler(tx);
+    if (tx.isReadOnly()) return { result };
+    const txId = this.core.nextTxId();
+    const ws = store.commit(tx, txId.seqno);
+    const domains = serializeWriteSet(ws);
+    const data = encodeLedgerEntry(
+      { ...txId, kind: 0, claimsDigest, publicBytes: domains.publicBytes, privateBytes: domains.privateBytes },
+      this.deps.secret,
+    );
+    const proposed = this.core.propose(data);
+    assert(proposed.ok, 'a primary with room accepts a proposal');
+    assert(proposed.txId.seqno === txId.seqno && proposed.txId.view === txId.view, 'tx id predicted');
+    this.pump();
+    return { txId, result };
+  }
+
+  /** proposeConfig proposes a new configuration, recorded in `public:ccf.internal.config`. */
+  proposeConfig(config: Configuration): ProposeResult {
+    if (this.core.role !== 'primary') return { ok: false, reason: 'NotPrimary' };
+    const txId = this.core.nextTxId();
+    const publicBytes = serializeWriteSet({
+      maps: [
+        {
+          name: 'public:ccf.internal.config',
+          writes: [{ key: utf8('0'), value: utf8(JSON.stringify(config)) }],
+        },
+      ],
+    }).publicBytes;
+    const data = encodeLedgerEntry(
+      { ...txId, kind: 2, publicBytes, privateBytes: new Uint8Array(0) },
+      this.deps.secret,
+    );
+    // The store must hold the write before consensus appends it (the primary executes first).
+    const tx = this.ledger.store.begin();
+    tx.map('public:ccf.internal.config').set(utf8('0'), utf8(JSON.stringify(config)));
+    this.ledger.store.commit(tx, txId.seqno);
+    const result = this.core.proposeConfig(config, data);
+    if (!result.ok) this.ledger.store.rollback(txId.seqno - 1);
+    this.pump();
+    return result;
+  }
+
+  /** status answers /node/tx: Committed, Pending, Invalid or Unknown (CCF's TxStatus). */
+  status(txId: TxId): TxStatus {
+    const core = this.core;
+    const view = core.viewAt(txId.seqno);
+    // Beyond the log, or compacted away (the ledger files answer historical queries).
+    if (view === undefined) return 'Unknown';
+    if (txId.seqno <= core.commitSeqno) return view === txId.view ? 'Committed' : 'Invalid';
+    return view === txId.view ? 'Pending' : 'Unknown';
+  }
+
+  /** onCommitted calls `callback` once `txId` is Committed or Invalid. */
+  onOutcome(txId: TxId, callback: (status: 'Committed' | 'Invalid') => void): void {
+    const now = this.status(txId);
+    if (now === 'Committed' || now === 'Invalid') {
+      callback(now);
+      return;
+    }
+    this.outcomes.wait(txId, callback);
+  }
+
+  /** pump drains Ready records while the storage is idle. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.stopped && !this.persisting && this.core.hasReady()) {
+        const ready = this.core.takeReady();
+        this.persisting = true;
+        let completedSynchronously = false;
+        let syncError: Error | null = null;
+        let inCall = true;
+        this.deps.storage.persist(
+          {
+            snapshot: ready.snapshotToPersist,
+            truncateFromSeqno: ready.truncateFromSeqno,
+            entries: ready.entriesToPersist,
+            hardState: ready.hardState,
+          },
+          (error) => {
+            if (inCall) {
+              completedSynchronously = true;
+              syncError = error;
+            } else {
+              this.afterPersist(ready, error);
+              this.pump();
+            }
+          },
+        );
+        inCall = false;
+        if (completedSynchronously) this.afterPersist(ready, syncError);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private afterPersist(ready: Ready, error: Error | null): void {
+    this.persisting = false;
+    if (this.stopped) return;
+    if (error !== null) {
+      this.stopped = true;
+      throw new FatalStorageError('StorageFailure', `ledger write failed: ${error.message}`, {
+        cause: error,
+      });
+    }
+    for (const out of ready.messages) this.deps.transport.send(out.to, out.message);
+    this.apply(ready);
+    this.core.advance(ready);
+    // Snapshots need the Ready's entries persisted (advance records that), so they come last.
+    this.maybeSnapshot();
+  }
+
+  private apply(ready: Ready): void {
+    const event = this.deps.event;
+    if (ready.softState !== null) event?.({ type: 'role', ...ready.softState });
+    if (ready.rolledBackFromSeqno !== null) {
+      event?.({ type: 'rolledBack', fromSeqno: ready.rolledBackFromSeqno });
+    }
+    if (ready.snapshotToApply !== null) {
+      this.lastSnapshotSeqno = ready.snapshotToApply.seqno;
+      this.lastCommittedSignature = ready.snapshotToApply.seqno;
+    }
+    const committed = ready.committed;
+    if (committed.length === 0) return;
+    const last = committed[committed.length - 1]!;
+    if (last.kind === 'signature') this.lastCommittedSignature = last.seqno;
+    this.ledger.commitSeqnoHint = last.seqno;
+    this.ledger.store.compact(Math.min(last.seqno, this.ledger.store.seqno));
+    this.outcomes.committed(last.seqno, (seqno) => this.core.viewAt(seqno));
+    this.deps.storage.committed(last.seqno);
+    event?.({ type: 'committed', seqno: last.seqno, entries: committed });
+  }
+
+  private maybeSnapshot(): void {
+    const interval = this.options.snapshotIntervalTxCount;
+    const seqno = this.lastCommittedSignature;
+    if (interval === 0 || seqno - this.lastSnapshotSeqno < interval) return;
+    const data = encodeLedgerSnapshot(this.ledger.tree, this.ledger.store, seqno);
+    const snapshot = this.core.makeSnapshot(seqno, data);
+    this.core.compact(snapshot);
+    this.deps.storage.snapshot(snapshot);
+    // Keep the tree from the previous snapshot on, so recent receipts come from memory.
+    this.ledger.tree.compact(this.lastSnapshotSeqno);
+    this.lastSnapshotSeqno = seqno;
+    this.deps.event?.({ type: 'snapshot', seqno });
+  }
+}
