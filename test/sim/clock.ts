@@ -22,8 +22,8 @@ export class NodeClock {
   }
 }
 
-/** exponentialMs draws min + Exp(mean - min), capped at 10 * mean, rounded to 0.01 ms. */
-export function exponentialMs(rng: SeededRng, minMs: number, meanMs: number): number {
+/** exponentialMs draws min + Exp(mean - min), capped at `capFactor` * mean, rounded to 0.01 ms. */
+export function exponentialMs(rng: SeededRng, minMs: number, meanMs: number, capFactor = 10): number {
   const extra = -Math.log(1 - rng.next()) * Math.max(0, meanMs - minMs);
-  return Math.round(Math.min(minMs + extra, 10 * Math.max(meanMs, 1)) * 100) / 100;
+  return Math.round(Math.min(minMs + extra, capFactor * Math.max(meanMs, 1)) * 100) / 100;
 }

@@ -68,7 +68,7 @@ function main(): void {
       const s = result.stats;
       console.log(
         `seed ${seed}: nodes=${result.options.nodeCount} trace=${result.traceHash} events=${s.events} ` +
-          `msgs=${s.messages} elections=${s.elections} commit=${s.commitSeqno} crashes=${s.crashes} ` +
+          `msgs=${s.messages} malformed=${s.malformed} elections=${s.elections} commit=${s.commitSeqno} crashes=${s.crashes} ` +
           `partitions=${s.partitions} snapshots=${s.snapshots} reconfig=${s.reconfigSteps} ` +
           `virtual=${s.virtualMs}ms ${result.violation === null ? 'ok' : 'VIOLATION'}`,
       );

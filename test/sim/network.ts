@@ -30,6 +30,7 @@ export class Network {
   private faultsOn = true;
   sentCount = 0;
   droppedCount = 0;
+  malformedCount = 0;
 
   constructor(rng: SeededRng, options: NetworkOptions) {
     this.rng = rng;
@@ -49,6 +50,7 @@ export class Network {
     }
     if (this.faultsOn && this.rng.chance(this.options.malformedProbability)) {
       const garbage = makeMalformed(this.rng, from);
+      this.malformedCount++;
       out.push({ ...this.delivery(nowMs, garbage.from, to, garbage.message), malformed: garbage });
     }
     return out;

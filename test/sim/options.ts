@@ -77,11 +77,12 @@ export function deriveOptions(seed: number, overrides: Overrides = {}): SimOptio
     fsyncMsMean: slowDisk ? rng.int(20, 80) : rng.int(1, 6),
     tornProbability: rng.chance(0.5) ? 0 : 0.5,
   };
-  // Elections only converge when the timeout dwarfs a vote's round trip (two network delays and an
-  // fsync): keep the minimum at >= 2 round trips and the random spread at >= half the minimum.
+  // Elections (and CheckQuorum) only work when the timeout dwarfs a round trip that includes fsyncs
+  // at both ends (etcd: timeout ~10x RTT): keep the minimum at >= 2.5 such round trips and the
+  // random spread at >= half the minimum.
   const tickMsBase = 10;
-  const roundTripMs = 2 * network.delayMsMean + disk.fsyncMsMean;
-  const electionMin = Math.max(rng.int(8, 14), Math.ceil((2 * roundTripMs) / tickMsBase));
+  const roundTripMs = 2 * network.delayMsMean + 2 * disk.fsyncMsMean;
+  const electionMin = Math.max(rng.int(8, 14), Math.ceil((2.5 * roundTripMs) / tickMsBase));
   const electionSpread = Math.max(rng.int(4, 12), Math.ceil(electionMin / 2));
   return {
     seed,

@@ -35,6 +35,9 @@ export interface NodeHost {
   onNote(text: string): void;
 }
 
+/** An fsync takes at most this many times the mean (a slow disk, not a hung one). */
+export const FSYNC_CAP_FACTOR = 4;
+
 type ProposeResult = ReturnType<RaftCore['propose']>;
 
 /** SimNode is one simulated machine; `core` is null while it is crashed. */
@@ -166,7 +169,7 @@ export class SimNode {
     this.disk.writeReady(ready);
     const token = this.disk.fsyncBegin();
     const disk = this.options.disk;
-    const delayMs = this.disk.pendingCount === 0 ? 0 : exponentialMs(this.rng, disk.fsyncMsMin, disk.fsyncMsMean);
+    const delayMs = this.disk.pendingCount === 0 ? 0 : exponentialMs(this.rng, disk.fsyncMsMin, disk.fsyncMsMean, FSYNC_CAP_FACTOR);
     this.host.schedule(this.host.nowMs + delayMs, { kind: 'fsync', node: this.id, life: this.life, token });
   }
 

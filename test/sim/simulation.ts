@@ -22,6 +22,7 @@ export interface SimStats {
   events: number;
   messages: number;
   dropped: number;
+  malformed: number;
   elections: number;
   commitSeqno: number;
   proposals: number;
@@ -153,6 +154,7 @@ export class Simulation implements NodeHost, ViolationSink {
       events: this.eventIndex,
       messages: this.network.sentCount,
       dropped: this.network.droppedCount,
+      malformed: this.network.malformedCount,
       elections: this.checker.electionCount,
       commitSeqno: this.checker.committed.commitSeqno,
       proposals: this.workload.acceptedCount,

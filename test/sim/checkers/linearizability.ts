@@ -1,0 +1,480 @@
+// Linearizability checker for key-value histories (put / get / cas), per key (Herlihy & Wing's
+// locality: a history is linearizable iff each key's sub-history is). Each key is searched with
+// Wing & Gong's algorithm plus Lowe's memoisation, as Knossos and porcupine do: a depth-first
+// search over a doubly linked list of call/return events, with a cache of (linearized-set
+// bitset, register value) configurations already explored. Iterative (explicit stack), bounded
+// by `statesMax`. A violation is explained by the shortest failing prefix of the key's history and
+// a minimal set of completed operations that cannot be linearized together. See
+// docs/linearizability.md. Pure: no clock, no randomness; times are opaque numbers (virtual or
+// wall-clock ms). This file is slightly over the 400-line aim: the search and its explanation
+// share private types and splitting them would export internals.
+import { assert } from '../../../src/ds/assert.js';
+import { ConsortError } from '../../../src/ds/errors.js';
+
+/** KvOpKind: `put(key, value)`, `get(key)`, `cas(key, expected, value)` (null = absent). */
+export type KvOpKind = 'put' | 'get' | 'cas';
+
+/** KvOpResult: `ok` false = definite failure (did NOT apply); `value` = what a get returned. */
+export interface KvOpResult {
+  readonly ok: boolean;
+  readonly value?: string | null;
+}
+
+/**
+ * KvHistoryOp is one client operation. `responseTime` null means no response (timeout, crash):
+ * the op may take effect at any point after `invokeTime`, or never, and `result` is ignored.
+ * A completed op with `result.ok` false is a definite failure and constrains nothing.
+ */
+export interface KvHistoryOp {
+  readonly id: number | string;
+  readonly clientId: number | string;
+  readonly kind: KvOpKind;
+  readonly key: string;
+  /** put/cas: the value written. */
+  readonly value?: string;
+  /** cas: the value required before the write (null = key absent). */
+  readonly expected?: string | null;
+  readonly invokeTime: number;
+  readonly responseTime: number | null;
+  readonly result: KvOpResult;
+}
+
+/** LinearizabilityOptions: `statesMax` bounds the configurations explored (search, then again
+ * for the explanation); reaching it yields `ok: 'unknown'` instead of a hang. */
+export interface LinearizabilityOptions {
+  readonly statesMax?: number;
+}
+
+/** LinearizabilityResult: ok, a violation on one key (with the ops involved), or unknown. */
+export type LinearizabilityResult =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly key: string;
+      readonly message: string;
+      readonly ops: readonly KvHistoryOp[];
+    }
+  | { readonly ok: 'unknown'; readonly reason: string };
+
+/** statesMaxDefault: about 1 s of search and ≤ ~100 MB of cache for a 400-op key. */
+export const statesMaxDefault = 1_000_000;
+
+/** HistoryError: a malformed history (missing value, response before invocation, ...). */
+export class HistoryError extends ConsortError {
+  override readonly name = 'HistoryError';
+  constructor(message: string) {
+    super('InvalidInput', message, { httpStatus: 400 });
+  }
+}
+
+/** SearchOp is one op as the search sees it (after dropping ops that constrain nothing). */
+interface SearchOp {
+  /** Index of the op in the input history. */
+  readonly source: number;
+  readonly kind: KvOpKind;
+  /** Fate unknown: may apply at any point after invokeTime (responseTime is Infinity), or never. */
+  readonly unknown: boolean;
+  readonly invokeTime: number;
+  readonly responseTime: number;
+  /** get: the value returned; cas: the value expected; put: unused (null). */
+  readonly read: string | null;
+  /** put/cas: the value written; get: unused (null). */
+  readonly write: string | null;
+}
+
+type Outcome = 'linearizable' | 'violation' | 'exhausted';
+
+interface Budget {
+  statesLeft: number;
+}
+
+const REJECT = -1;
+const NIL = -1;
+
+/**
+ * checkLinearizable decides whether `history` is linearizable w.r.t. an atomic register per key.
+ * Keys are checked in sorted order; the first violating key is reported. Throws HistoryError
+ * for a malformed history or option. Never loops more than O(statesMax × concurrency) steps.
+ */
+export function checkLinearizable(
+  history: readonly KvHistoryOp[],
+  options: LinearizabilityOptions = {},
+): LinearizabilityResult {
+  const statesMax = options.statesMax ?? statesMaxDefault;
+  if (!Number.isSafeInteger(statesMax) || statesMax < 1) {
+    throw new HistoryError(`statesMax must be a positive integer, got ${statesMax}`);
+  }
+  validateHistory(history);
+  const byKey = partitionByKey(history);
+  const budget: Budget = { statesLeft: statesMax };
+  const unknownKeys: string[] = [];
+  for (const key of [...byKey.keys()].sort()) {
+    const ops = normalize(byKey.get(key) ?? []);
+    const outcome = searchKey(ops, budget);
+    if (outcome === 'violation') {
+      const explanation = explain(ops, history, { statesLeft: statesMax });
+      return { ok: false, key, message: `key ${JSON.stringify(key)}: ${explanation.message}`,
+        ops: explanation.ops };
+    }
+    if (outcome === 'exhausted') unknownKeys.push(key);
+  }
+  if (unknownKeys.length > 0) {
+    return { ok: 'unknown', reason: `search budget of ${statesMax} states exhausted; ` +
+      `undecided keys: ${unknownKeys.map((k) => JSON.stringify(k)).join(', ')}` };
+  }
+  return { ok: true };
+}
+
+function validateHistory(history: readonly KvHistoryOp[]): void {
+  const ids = new Set<number | string>();
+  history.forEach((op, index) => {
+    const where = `op[${index}] (id ${String(op.id)})`;
+    if (ids.has(op.id)) throw new HistoryError(`${where}: duplicate id`);
+    ids.add(op.id);
+    if (typeof op.key !== 'string') throw new HistoryError(`${where}: key must be a string`);
+    if (!Number.isFinite(op.invokeTime)) throw new HistoryError(`${where}: invokeTime not finite`);
+    if (op.responseTime !== null) {
+      if (!Number.isFinite(op.responseTime) || op.responseTime < op.invokeTime) {
+        throw new HistoryError(`${where}: responseTime must be finite and >= invokeTime`);
+      }
+    }
+    if (typeof op.result?.ok !== 'boolean') throw new HistoryError(`${where}: result.ok missing`);
+    const done = op.responseTime !== null && op.result.ok;
+    if (op.kind === 'get') {
+      const v = op.result.value;
+      if (done && v !== null && typeof v !== 'string') {
+        throw new HistoryError(`${where}: a completed get needs result.value (string or null)`);
+      }
+    } else if (op.kind === 'put' || op.kind === 'cas') {
+      if (typeof op.value !== 'string') throw new HistoryError(`${where}: value must be a string`);
+      if (op.kind === 'cas' && op.expected !== null && typeof op.expected !== 'string') {
+        throw new HistoryError(`${where}: cas expected must be a string or null`);
+      }
+    } else {
+      throw new HistoryError(`${where}: unknown kind ${JSON.stringify(op.kind)}`);
+    }
+  });
+}
+
+function partitionByKey(history: readonly KvHistoryOp[]): Map<string, SearchOp[]> {
+  const byKey = new Map<string, SearchOp[]>();
+  history.forEach((op, source) => {
+    if (op.responseTime !== null && !op.result.ok) return; // definite failure: no effect
+    const unknown = op.responseTime === null;
+    const read = op.kind === 'get' ? (op.result.value ?? null) : (op.expected ?? null);
+    const searchOp: SearchOp = {
+      source,
+      kind: op.kind,
+      unknown,
+      invokeTime: op.invokeTime,
+      responseTime: op.responseTime ?? Number.POSITIVE_INFINITY,
+      read: op.kind === 'put' ? null : read,
+      write: op.kind === 'get' ? null : (op.value ?? null),
+    };
+    const list = byKey.get(op.key);
+    if (list === undefined) byKey.set(op.key, [searchOp]);
+    else list.push(searchOp);
+  });
+  return byKey;
+}
+
+/**
+ * normalize drops ops that cannot change the verdict: unknown-fate gets (no observed result),
+ * and unknown-fate writes whose value no get returned and no cas expected. Such a write can
+ * always be linearized "never": any op it would precede either overwrites its value, or is an
+ * unknown cas that may be moved to the end. This keeps timeouts from blowing up the search.
+ */
+function normalize(ops: readonly SearchOp[]): SearchOp[] {
+  const observed = new Set<string>();
+  for (const op of ops) {
+    if (op.kind === 'get' && op.unknown) continue;
+    if (op.kind !== 'put' && op.read !== null) observed.add(op.read);
+  }
+  return ops.filter((op) => {
+    if (!op.unknown) return true;
+    if (op.kind === 'get') return false;
+    return op.write !== null && observed.has(op.write);
+  });
+}
+
+/** eventOrder lists entries as opIndex*2 (call) or opIndex*2+1 (return), sorted by time;
+ * at equal times calls come first (treated as concurrent), then by op index. */
+function eventOrder(ops: readonly SearchOp[]): number[] {
+  const events: number[] = [];
+  for (let i = 0; i < ops.length; i++) events.push(i * 2, i * 2 + 1);
+  const timeOf = (e: number): number => {
+    const op = ops[e >> 1]!;
+    return (e & 1) === 0 ? op.invokeTime : op.responseTime;
+  };
+  events.sort((a, b) => timeOf(a) - timeOf(b) || (a & 1) - (b & 1) || a - b);
+  return events;
+}
+
+/** searchKey runs Wing & Gong with Lowe's cache on one key's ops; spends `budget`. */
+function searchKey(ops: readonly SearchOp[], budget: Budget): Outcome {
+  if (ops.length === 0) return 'linearizable';
+  const list = buildList(ops);
+  const { next } = list;
+  const head = list.head;
+  const model = internModel(ops);
+  const bits = new Uint32Array(Math.ceil(ops.length / 32));
+  const cache = new Map<number, CacheEntry[]>();
+  const stackEntry: number[] = [];
+  const stackState: number[] = [];
+  let bitsHash = 0;
+  let state = model.nullId;
+  let entry = next[head]!;
+  while (next[head] !== NIL) {
+    assert(entry !== NIL, 'searchKey: the list always ends with a return entry');
+    const opIndex = entry >> 1;
+    if ((entry & 1) === 0) {
+      const stateNext = model.step(opIndex, state);
+      if (stateNext !== REJECT) {
+        bits[opIndex >> 5]! ^= 1 << (opIndex & 31);
+        bitsHash ^= opHash(opIndex);
+        if (cacheAdd(cache, bits, bitsHash, stateNext)) {
+          budget.statesLeft -= 1;
+          if (budget.statesLeft < 0) return 'exhausted';
+          stackEntry.push(entry);
+          stackState.push(state);
+          state = stateNext;
+          lift(list, entry);
+          entry = next[head]!;
+          continue;
+        }
+        bits[opIndex >> 5]! ^= 1 << (opIndex & 31);
+        bitsHash ^= opHash(opIndex);
+      }
+      entry = next[entry]!;
+    } else {
+      // The earliest pending return: its op was not linearized in time; backtrack.
+      const popped = stackEntry.pop();
+      if (popped === undefined) return 'violation';
+      state = stackState.pop()!;
+      const poppedOp = popped >> 1;
+      bits[poppedOp >> 5]! ^= 1 << (poppedOp & 31);
+      bitsHash ^= opHash(poppedOp);
+      unlift(list, popped);
+      entry = next[popped]!;
+    }
+  }
+  assert(stackEntry.length === ops.length, 'searchKey: every op linearized');
+  return 'linearizable';
+}
+
+interface EventList {
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  readonly head: number;
+}
+
+/** buildList makes the doubly linked event list; entry i*2 is op i's call, i*2+1 its return;
+ * index ops.length*2 is the head sentinel. */
+function buildList(ops: readonly SearchOp[]): EventList {
+  const head = ops.length * 2;
+  const next = new Int32Array(head + 1).fill(NIL);
+  const prev = new Int32Array(head + 1).fill(NIL);
+  let last = head;
+  for (const e of eventOrder(ops)) {
+    next[last] = e;
+    prev[e] = last;
+    last = e;
+  }
+  assert((last & 1) === 1, 'buildList: the last event is a return');
+  return { next, prev, head };
+}
+
+/** lift removes a call entry and its return (dancing links; unlift restores in reverse). */
+function lift(list: EventList, call: number): void {
+  const { next, prev } = list;
+  next[prev[call]!] = next[call]!;
+  prev[next[call]!] = prev[call]!;
+  const ret = call + 1;
+  next[prev[ret]!] = next[ret]!;
+  if (next[ret] !== NIL) prev[next[ret]!] = prev[ret]!;
+}
+
+function unlift(list: EventList, call: number): void {
+  const { next, prev } = list;
+  const ret = call + 1;
+  if (next[ret] !== NIL) prev[next[ret]!] = ret;
+  next[prev[ret]!] = ret;
+  prev[next[call]!] = call;
+  next[prev[call]!] = call;
+}
+
+interface CacheEntry {
+  readonly bits: Uint32Array;
+  readonly state: number;
+}
+
+/** cacheAdd records (bits, state); false when that configuration was already explored. */
+function cacheAdd(
+  cache: Map<number, CacheEntry[]>,
+  bits: Uint32Array,
+  bitsHash: number,
+  state: number,
+): boolean {
+  const hash = (bitsHash ^ Math.imul(state + 1, 0x9e3779b1)) >>> 0;
+  const bucket = cache.get(hash);
+  const entry: CacheEntry = { bits: bits.slice(), state };
+  if (bucket === undefined) {
+    cache.set(hash, [entry]);
+    return true;
+  }
+  for (const other of bucket) {
+    if (other.state === state && sameBits(other.bits, bits)) return false;
+  }
+  bucket.push(entry);
+  return true;
+}
+
+function sameBits(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** opHash: a 32-bit mix of the op index; the set hash is the XOR over linearized ops. */
+function opHash(opIndex: number): number {
+  let z = Math.imul(opIndex + 1, 0x9e3779b1) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+interface Model {
+  readonly nullId: number;
+  /** step returns the register's next state (interned) or REJECT if the op cannot go now. */
+  step(opIndex: number, state: number): number;
+}
+
+/** internModel maps values to small integers and precomputes each op's transition. */
+function internModel(ops: readonly SearchOp[]): Model {
+  const ids = new Map<string | null, number>([[null, 0]]);
+  const idOf = (v: string | null): number => {
+    let id = ids.get(v);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(v, id);
+    }
+    return id;
+  };
+  const reads = Int32Array.from(ops, (op) => idOf(op.read));
+  const writes = Int32Array.from(ops, (op) => idOf(op.write));
+  const step = (opIndex: number, state: number): number => {
+    const op = ops[opIndex]!;
+    const read = reads[opIndex]!;
+    switch (op.kind) {
+      case 'put':
+        return writes[opIndex]!;
+      case 'get':
+        return state === read ? state : REJECT;
+      case 'cas':
+        if (state === read) return writes[opIndex]!;
+        return op.unknown ? state : REJECT; // an unknown cas may run and fail: no effect
+    }
+  };
+  return { nullId: 0, step };
+}
+
+/**
+ * prefixOps keeps the events up to and including the `returnCount`-th return (`last` is that
+ * op): ops invoked before the cut but returning after it become unknown-fate. Linearizability is
+ * prefix-closed, so the verdict is monotone in `returnCount`.
+ */
+function prefixOps(ops: readonly SearchOp[], returnCount: number): Prefix {
+  const kept = new Map<number, boolean>(); // op index -> returned within the prefix
+  let returns = 0;
+  let last: SearchOp | undefined;
+  for (const e of eventOrder(ops)) {
+    if (returns >= returnCount) break;
+    const op = ops[e >> 1]!;
+    if ((e & 1) === 0) kept.set(e >> 1, false);
+    else if (op.unknown) break; // only unknown-fate returns (at +Infinity) remain
+    else {
+      kept.set(e >> 1, true);
+      returns += 1;
+      last = op;
+    }
+  }
+  assert(last !== undefined, 'prefixOps: returnCount >= 1 and some op completed');
+  const out: SearchOp[] = [];
+  for (const [index, returned] of kept) out.push(returned ? ops[index]! : relax(ops[index]!));
+  return { ops: normalize(out), last };
+}
+
+interface Prefix {
+  readonly ops: SearchOp[];
+  readonly last: SearchOp;
+}
+
+function relax(op: SearchOp): SearchOp {
+  return { ...op, unknown: true, responseTime: Number.POSITIVE_INFINITY };
+}
+
+interface Explanation {
+  readonly message: string;
+  readonly ops: readonly KvHistoryOp[];
+}
+
+/**
+ * explain finds the shortest failing prefix (binary search over return events), then relaxes
+ * each other completed op to unknown fate, keeping the relaxation while the prefix still fails.
+ * The ops left (the core) cannot be linearized together even with every other op removed.
+ */
+function explain(
+  ops: readonly SearchOp[],
+  history: readonly KvHistoryOp[],
+  budget: Budget,
+): Explanation {
+  const completedCount = ops.filter((op) => !op.unknown).length;
+  assert(completedCount >= 1, 'explain: only unknown-fate ops always linearize');
+  let lo = 1;
+  let hi = completedCount; // the whole (normalized) key history fails
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (searchKey(prefixOps(ops, mid).ops, budget) === 'violation') hi = mid;
+    else lo = mid + 1;
+  }
+  const shortest = prefixOps(ops, hi);
+  const last = shortest.last;
+  let prefix = shortest.ops;
+  const candidates = prefix
+    .filter((op) => !op.unknown && op !== last)
+    .sort((a, b) => a.invokeTime - b.invokeTime || a.source - b.source);
+  for (const candidate of candidates) {
+    if (budget.statesLeft <= 0) break;
+    const trial = normalize(prefix.map((op) => (op === candidate ? relax(op) : op)));
+    if (searchKey(trial, budget) === 'violation') prefix = trial;
+  }
+  const core = prefix.filter((op) => !op.unknown);
+  const verdict = searchKey(core, budget);
+  if (verdict !== 'exhausted') assert(verdict === 'violation', 'explain: the core must fail');
+  const coreOps = core
+    .sort((a, b) => a.invokeTime - b.invokeTime || a.source - b.source)
+    .map((op) => history[op.source]!);
+  const lastOp = history[last.source]!;
+  const message =
+    `not linearizable from the response of op ${String(lastOp.id)} at t=${last.responseTime} ` +
+    `(shortest failing prefix: ${hi} of ${completedCount} responses); ` +
+    `${coreOps.length} op(s) cannot be linearized together: ` +
+    coreOps.map(describeOp).join('; ');
+  return { message, ops: coreOps };
+}
+
+/** describeOp renders one op, e.g. `#7 client 2 get() -> "a" [25, 30]`. */
+export function describeOp(op: KvHistoryOp): string {
+  const show = (v: string | null | undefined): string => (v === null ? 'absent' : JSON.stringify(v));
+  const end = op.responseTime === null ? '?' : String(op.responseTime);
+  const span = `[${op.invokeTime}, ${end}]`;
+  const who = `#${String(op.id)} client ${String(op.clientId)}`;
+  const outcome = op.responseTime === null ? ' (no response)' : op.result.ok ? '' : ' failed';
+  switch (op.kind) {
+    case 'get':
+      return `${who} get() -> ${op.result.ok ? show(op.result.value) : 'failed'} ${span}`;
+    case 'put':
+      return `${who} put(${show(op.value)})${outcome} ${span}`;
+    case 'cas':
+      return `${who} cas(${show(op.expected)} -> ${show(op.value)})${outcome} ${span}`;
+  }
+}
