@@ -1,5 +1,6 @@
 // commands lists the `consort` subcommands. Each entry lives in its own module under commands/;
 // add a command by importing it here and appending it to the list.
 import type { Command } from './command.js';
+import { verifyReceiptCommand } from './commands/verify-receipt.js';
 
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [verifyReceiptCommand];
