@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MachineCluster } from '../../test/node/machine-cluster.js';
+import { testService } from '../../test/support/identities.js';
+import { ReceiptVerifier } from '../receipt/verify-receipt.js';
 import { bytesToHex, utf8 } from '../crypto/encoding.js';
 import type { TxId } from '../consensus/types.js';
 import { bytesToString } from '../kv/values.js';
@@ -19,9 +21,9 @@ function write(c: MachineCluster, key: string, value: string): TxId {
   return r.txId;
 }
 
-describe('NodeMachine', () => {
-  it('replicates writes; every node has the same store and Merkle root at the commit point', () => {
-    const c = new MachineCluster(3, 1);
+describe('NodeMachine', async () => {
+  it('replicates writes; every node has the same store and Merkle root at the commit point', async () => {
+    const c = new MachineCluster(await testService(), 3, 1);
     const ids: TxId[] = [];
     for (let i = 0; i < 20; i++) ids.push(write(c, `k${i}`, `v${i}`));
     c.tick(3);
@@ -37,8 +39,8 @@ describe('NodeMachine', () => {
     assert.equal(roots.size, 1);
   });
 
-  it('reports the outcome of a write once committed', () => {
-    const c = new MachineCluster(3, 2);
+  it('reports the outcome of a write once committed', async () => {
+    const c = new MachineCluster(await testService(), 3, 2);
     const txId = write(c, 'a', 'b');
     let outcome = '';
     c.primary().onOutcome(txId, (s) => {
@@ -48,8 +50,8 @@ describe('NodeMachine', () => {
     assert.equal(outcome, 'Committed');
   });
 
-  it('a new primary continues on the same state after the old one stops', () => {
-    const c = new MachineCluster(3, 3);
+  it('a new primary continues on the same state after the old one stops', async () => {
+    const c = new MachineCluster(await testService(), 3, 3);
     write(c, 'x', '1');
     c.tick(3);
     const old = c.primary();
@@ -67,8 +69,8 @@ describe('NodeMachine', () => {
     }
   });
 
-  it('a node restarted from its disk rebuilds the same store and tree', () => {
-    const c = new MachineCluster(3, 4);
+  it('a node restarted from its disk rebuilds the same store and tree', async () => {
+    const c = new MachineCluster(await testService(), 3, 4);
     for (let i = 0; i < 10; i++) write(c, `k${i}`, `v${i}`);
     c.tick(3);
     const backup = [...c.machines.values()].find((m) => m.core.role !== 'primary')!;
@@ -80,8 +82,8 @@ describe('NodeMachine', () => {
     assert.equal(bytesToString(tx.map('secrets').get(utf8('k3'))!), 'secret-v3');
   });
 
-  it('snapshots compact the log and a late node catches up from one', () => {
-    const c = new MachineCluster(3, 5, 10);
+  it('snapshots compact the log and a late node catches up from one', async () => {
+    const c = new MachineCluster(await testService(), 3, 5, 10);
     const p = c.primary();
     const late = [...c.machines.values()].find((m) => m.id !== p.id)!;
     late.stop();
@@ -94,5 +96,26 @@ describe('NodeMachine', () => {
     assert.ok(c.disks.get(late.id)!.snapshot !== null, 'caught up through InstallSnapshot');
     const tx = fresh.ledger.store.begin();
     assert.equal(bytesToString(tx.map('public:records').get(utf8('k55'))!), 'v55');
+  });
+
+  it('every committed write has a receipt that verifies offline against the service cert', async () => {
+    const service = await testService();
+    const c = new MachineCluster(service, 3, 6);
+    const ids: TxId[] = [];
+    for (let i = 0; i < 15; i++) ids.push(write(c, `k${i}`, `v${i}`));
+    c.tick(3);
+    const verifier = new ReceiptVerifier(service.serviceCertPem);
+    for (const m of c.machines.values()) {
+      for (const txId of ids) {
+        const r = m.receipt(txId);
+        assert.ok(r.ok, r.ok ? '' : r.message);
+        const v = verifier.verify(JSON.parse(JSON.stringify(r.receipt)));
+        assert.ok(v.ok, v.ok ? '' : `${v.reason.code}: ${v.reason.message}`);
+        assert.equal(v.rootHex.length, 64);
+      }
+    }
+    const pending = write(c, 'late', 'x');
+    const m = [...c.machines.values()].find((x) => x.core.role !== 'primary')!;
+    assert.equal(m.receipt({ view: pending.view, seqno: pending.seqno + 1000 }).ok, false);
   });
 });

@@ -21,11 +21,15 @@ import { ConsortError } from '../ds/errors.js';
 import type { Rng } from '../ds/rng.js';
 import type { Tx } from '../kv/tx.js';
 import { serializeWriteSet } from '../kv/write-set.js';
-import { utf8 } from '../crypto/encoding.js';
-import { encodeLedgerEntry } from '../ledger/ledger-entry.js';
+import { base64ToBytes, utf8 } from '../crypto/encoding.js';
+import { sha256 } from '../crypto/sha256.js';
+import { decodeLedgerEntry, encodeLedgerEntry } from '../ledger/ledger-entry.js';
 import type { LedgerSecret } from '../ledger/ledger-secret.js';
 import { encodeLedgerSnapshot } from '../ledger/ledger-snapshot.js';
-import { LedgerState, type NodeSigner } from '../ledger/ledger-state.js';
+import { LedgerState, type NodeSigner, ZERO_CLAIMS } from '../ledger/ledger-state.js';
+import { decodeSignaturePublicDomain } from '../ledger/signature-tx.js';
+import { buildReceipt } from '../receipt/build-receipt.js';
+import type { Receipt } from '../receipt/receipt.js';
 import { TxOutcomes, type TxStatus } from './tx-outcomes.js';
 
 /** PersistWork is one Ready's durable part, in the order the storage must apply it. */
@@ -56,6 +60,8 @@ export interface NodeMachineDeps {
   readonly transport: RaftTransport;
   readonly signer: NodeSigner;
   readonly secret: LedgerSecret;
+  /** nodeCertPem returns the certificate of a node (to put in receipts), or null if unknown. */
+  readonly nodeCertPem: (nodeId: NodeId) => string | null;
   /** event reports what matters (role changes, commits, snapshots) for logs and the simulator. */
   readonly event?: (event: NodeEvent) => void;
 }
@@ -93,6 +99,15 @@ export class BusyError extends ConsortError {
 /** FatalStorageError: the disk failed; the node must stop (pitfall 10: never retry and continue). */
 export class FatalStorageError extends ConsortError {
   override readonly name = 'FatalStorageError';
+}
+
+/** ReceiptResult: a receipt, or why there is none (CCF error codes). */
+export type ReceiptResult =
+  | { readonly ok: true; readonly receipt: Receipt }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+function receiptError(code: string, message: string): ReceiptResult {
+  return { ok: false, code, message };
 }
 
 /** ExecuteResult: a write's tx id and the handler's result; the tx is Pending until committed. */
@@ -222,6 +237,46 @@ export class NodeMachine {
       return;
     }
     this.outcomes.wait(txId, callback);
+  }
+
+  /**
+   * receipt builds the receipt of a committed transaction from the first committed signature after
+   * it (CCF/ACL JSON shape). Receipts of transactions older than the in-memory tree need the ledger
+   * files (historical queries) and answer ReceiptUnavailable here.
+   */
+  receipt(txId: TxId): ReceiptResult {
+    const status = this.status(txId);
+    if (status === 'Pending') return receiptError('TransactionPendingOrUnknown', 'not committed yet');
+    if (status === 'Invalid') return receiptError('TransactionInvalid', 'this tx id was not committed');
+    if (status === 'Unknown') return receiptError('TransactionNotFound', 'unknown or historical tx id');
+    const core = this.core;
+    let signatureSeqno = txId.seqno + 1;
+    while (signatureSeqno <= core.commitSeqno && core.entryAt(signatureSeqno)?.kind !== 'signature') {
+      signatureSeqno++;
+    }
+    const signatureEntry = core.entryAt(signatureSeqno);
+    const entry = core.entryAt(txId.seqno);
+    const tree = this.ledger.tree;
+    if (signatureEntry === undefined || entry === undefined || txId.seqno - 1 < tree.floor) {
+      return receiptError('ReceiptUnavailable', 'the tree no longer holds this transaction');
+    }
+    const signature = decodeSignaturePublicDomain(decodeLedgerEntry(signatureEntry.data).publicBytes);
+    const cert = this.deps.nodeCertPem(signature.nodeId);
+    if (cert === null) return receiptError('ReceiptUnavailable', 'the signing node is unknown');
+    const decoded = decodeLedgerEntry(entry.data);
+    const receipt = buildReceipt({
+      leafComponents: {
+        writeSetDigest: sha256(entry.data),
+        commitEvidence: this.deps.secret.commitEvidence(entry.view, entry.seqno),
+        claimsDigest: decoded.claimsDigest ?? ZERO_CLAIMS,
+      },
+      proof: tree.inclusionProof(txId.seqno - 1, signatureSeqno - 1),
+      signature: base64ToBytes(signature.signature),
+      nodeCertPem: cert,
+      nodeId: signature.nodeId,
+      transactionId: `${txId.view}.${txId.seqno}`,
+    });
+    return { ok: true, receipt };
   }
 
   /** pump drains Ready records while the storage is idle. */

@@ -1,13 +1,11 @@
 // MachineCluster: NodeMachines wired in memory (synchronous disk, FIFO network) for unit tests of
 // the node layer: consensus + KV + ledger together with real ECDSA keys and AES-GCM.
-import { generateKeyPair, signSha256 } from '../../src/crypto/ecdsa.js';
-import { nodeIdOf } from '../../src/crypto/ids.js';
 import type { Configuration, LogEntry, NodeId, RaftMessage, Snapshot } from '../../src/consensus/types.js';
 import { SeededRng } from '../../src/ds/rng.js';
 import { LedgerSecret } from '../../src/ledger/ledger-secret.js';
-import type { NodeSigner } from '../../src/ledger/ledger-state.js';
 import { NodeMachine, type PersistWork } from '../../src/node/node-machine.js';
 import { testOptions } from '../consensus/mem-cluster.js';
+import type { TestNodeIdentity, TestService } from '../support/identities.js';
 
 export interface Disk {
   hardState: { view: number; votedFor: NodeId | null; commitSeqno: number };
@@ -15,32 +13,27 @@ export interface Disk {
   entries: LogEntry[];
 }
 
-export function makeSigner(): NodeSigner & { publicKeyPem: string } {
-  const keys = generateKeyPair();
-  return {
-    nodeId: nodeIdOf(keys.publicKey),
-    sign: (preimage) => signSha256(keys.privateKey, preimage),
-    publicKeyPem: keys.publicKey.toPem(),
-  };
-}
-
 export class MachineCluster {
   readonly machines = new Map<NodeId, NodeMachine>();
   readonly disks = new Map<NodeId, Disk>();
-  readonly signers = new Map<NodeId, ReturnType<typeof makeSigner>>();
+  readonly identities = new Map<NodeId, TestNodeIdentity>();
   readonly secret = new LedgerSecret(new Uint8Array(32).fill(9));
   private queue: { from: NodeId; to: NodeId; message: RaftMessage }[] = [];
   private readonly rng: SeededRng;
   readonly ids: NodeId[];
   readonly genesis: Configuration;
 
-  constructor(count: number, seed = 1, snapshotIntervalTxCount = 0) {
+  readonly service: TestService;
+
+  constructor(service: TestService, count: number, seed = 1, snapshotIntervalTxCount = 0) {
+    this.service = service;
     this.rng = new SeededRng(seed);
-    const signers = Array.from({ length: count }, () => makeSigner());
-    this.ids = signers.map((s) => s.nodeId);
+    const identities = service.nodes.slice(0, count);
+    this.ids = identities.map((s) => s.nodeId);
     this.genesis = { voters: this.ids, learners: [] };
-    for (const signer of signers) {
-      this.signers.set(signer.nodeId, signer);
+    for (const identity of identities) {
+      const signer = identity;
+      this.identities.set(signer.nodeId, identity);
       this.disks.set(signer.nodeId, {
         hardState: { view: 0, votedFor: null, commitSeqno: 0 },
         snapshot: null,
@@ -52,11 +45,12 @@ export class MachineCluster {
 
   start(id: NodeId, snapshotIntervalTxCount = 0): NodeMachine {
     const disk = this.disks.get(id)!;
-    const signer = this.signers.get(id)!;
+    const signer = this.identities.get(id)!.signer;
     const machine = new NodeMachine(
       {
         rng: this.rng.fork(),
         signer,
+        nodeCertPem: (nodeId) => this.service.certOf(nodeId),
         secret: this.secret,
         transport: { send: (to, message) => this.queue.push({ from: id, to, message }) },
         storage: {
