@@ -1,5 +1,5 @@
 // X.509 parsing and signature checks with node:crypto's X509Certificate (DESIGN §11).
-import { X509Certificate } from 'node:crypto';
+import { type KeyObject, X509Certificate } from 'node:crypto';
 import { PublicKey } from './ecdsa.js';
 import { CryptoFormatError } from './errors.js';
 
@@ -8,8 +8,11 @@ export class Certificate {
   /** publicKey is the subject's P-256 key. */
   readonly publicKey: PublicKey;
 
-  private constructor(private readonly x509: X509Certificate) {
-    this.publicKey = PublicKey.fromKeyObject(x509.publicKey);
+  private constructor(
+    private readonly x509: X509Certificate,
+    publicKey: PublicKey,
+  ) {
+    this.publicKey = publicKey;
   }
 
   /**
@@ -30,12 +33,15 @@ export class Certificate {
 
   private static parse(input: string | Buffer): Certificate {
     let x509: X509Certificate;
+    let key: KeyObject;
     try {
       x509 = new X509Certificate(input);
+      // The key is decoded lazily by node: a certificate can parse while its key does not.
+      key = x509.publicKey;
     } catch (error) {
       throw new CryptoFormatError('certificate does not parse', error);
     }
-    return new Certificate(x509);
+    return new Certificate(x509, PublicKey.fromKeyObject(key));
   }
 
   /** der is the certificate's DER encoding (what member/user ids hash). */
