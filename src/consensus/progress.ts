@@ -43,18 +43,21 @@ export class Progress {
   /** acknowledge frees in-flight messages up to `seqno` and raises the match point. */
   acknowledge(seqno: number): boolean {
     this.recentActive = true;
-    this.ackedSinceHeartbeat = true;
     while (this.inflightHead < this.inflight.length) {
       const head = this.inflight[this.inflightHead]!;
       if (head.lastSeqno > seqno) break;
       this.inflightBytes -= head.bytes;
       this.inflightHead++;
+      // Only an ack that frees in-flight messages shows the pipeline is moving: a heartbeat ack at
+      // the old match point must not hide a lost AppendEntries (found by the simulator, seed 272).
+      this.ackedSinceHeartbeat = true;
     }
     if (this.inflightHead > 64 && this.inflightHead * 2 > this.inflight.length) {
       this.inflight = this.inflight.slice(this.inflightHead);
       this.inflightHead = 0;
     }
     if (seqno <= this.matchSeqno) return false;
+    this.ackedSinceHeartbeat = true;
     this.matchSeqno = seqno;
     if (this.nextSeqno <= seqno) this.nextSeqno = seqno + 1;
     return true;

@@ -452,6 +452,9 @@ export class RaftCore {
         preVote: m.preVote,
         granted: false,
       });
+    } else if (m.type === 'InstallSnapshot') {
+      // A stale primary stuck sending snapshots must learn the newer view too (simulator seed 104).
+      this.send(from, { type: 'InstallSnapshotResponse', view: this.viewValue, seqno: this.commitSeqnoValue });
     }
   }
 
