@@ -19,6 +19,15 @@ export class KvMap {
   }
 }
 
+/** MapView is what a Tx reads of one map: its version and entries (a KvMap, or a past view). */
+export interface MapView {
+  readonly version: number;
+  readonly entries: {
+    get(key: string): Entry | undefined;
+    keys(): IterableIterator<string>;
+  };
+}
+
 /** StateSource is what a Tx reads: the store's committed state and change counters. */
 export interface StateSource {
   /** seqno of the last applied write set. */
@@ -26,5 +35,5 @@ export interface StateSource {
   /** generation changes on every rollback, so transactions spanning one conflict. */
   readonly generation: number;
   /** getMap returns the map named `name`, or undefined if it was never written. */
-  getMap(name: string): KvMap | undefined;
+  getMap(name: string): MapView | undefined;
 }

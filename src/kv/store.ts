@@ -6,7 +6,7 @@ import { assert } from '../ds/assert.js';
 import { ConflictError } from './errors.js';
 import { compareMapNames } from './map-name.js';
 import { decodeSnapshot, encodeSnapshotChunks, type SnapshotMap } from './snapshot.js';
-import { type Entry, KvMap, type StateSource } from './state.js';
+import { type Entry, KvMap, type MapView, type StateSource } from './state.js';
 import { type MapHandle, Tx } from './tx.js';
 import { type UndoRecord, UndoLog } from './undo-log.js';
 import type { KeyWrite, MapWrites, WriteSet } from './write-set.js';
@@ -150,6 +150,47 @@ export class Store implements StateSource {
     return this.undoLog.size;
   }
 
+  /**
+   * beginAt starts a READ-ONLY transaction that sees the state as of `seqno` (compactedSeqno ≤
+   * seqno ≤ this.seqno): later writes are undone virtually from the undo log. Linearizable reads
+   * use it to read exactly the committed state. Committing such a transaction is a bug.
+   */
+  beginAt(seqno: number): Tx {
+    assert(seqno >= this.compactedTo, 'read at or above the compacted seqno');
+    assert(seqno <= this.appliedSeqno, 'read at an applied seqno');
+    if (seqno === this.appliedSeqno) return new Tx(this);
+    const keyOverrides = new Map<KvMap, Map<string, Entry | undefined>>();
+    const versionOverrides = new Map<KvMap, number>();
+    for (const record of this.undoLog.above(seqno)) {
+      for (let i = 0; i < record.keys.length; i++) {
+        const map = record.keyMaps[i]!;
+        let override = keyOverrides.get(map);
+        if (override === undefined) {
+          override = new Map();
+          keyOverrides.set(map, override);
+        }
+        override.set(record.keys[i]!, record.previous[i]);
+      }
+      for (let i = 0; i < record.maps.length; i++) {
+        versionOverrides.set(record.maps[i]!, record.mapVersions[i]!);
+      }
+    }
+    const maps = this.maps;
+    const source: StateSource = {
+      seqno,
+      generation: this.rollbackCount,
+      getMap: (name: string): MapView | undefined => {
+        const map = maps.get(name);
+        if (map === undefined) return undefined;
+        const version = versionOverrides.get(map) ?? map.version;
+        const override = keyOverrides.get(map);
+        if (override === undefined) return { version, entries: map.entries };
+        return { version, entries: pastEntries(map, override) };
+      },
+    };
+    return new Tx(source);
+  }
+
   /** snapshot returns the snapshot of the state at `atSeqno` (compactedSeqno ≤ atSeqno ≤ seqno). */
   snapshot(atSeqno: number): Uint8Array {
     const chunks = Array.from(this.snapshotChunks(atSeqno, Number.MAX_SAFE_INTEGER));
@@ -218,6 +259,20 @@ export class Store implements StateSource {
     }
     return out.sort((a, b) => compareMapNames(a.name, b.name));
   }
+}
+
+function pastEntries(map: KvMap, override: Map<string, Entry | undefined>): MapView['entries'] {
+  return {
+    get: (k: string) => (override.has(k) ? override.get(k) : map.entries.get(k)),
+    keys: () => {
+      const keys = new Set(map.entries.keys());
+      for (const [key, entry] of override) {
+        if (entry === undefined) keys.delete(key);
+        else keys.add(key);
+      }
+      return keys.values();
+    },
+  };
 }
 
 function viewAt(map: KvMap, override: Map<string, Entry | undefined> | undefined): SnapshotMap {

@@ -8,7 +8,7 @@ import { LimitExceededError } from '../ds/errors.js';
 import { ConflictError } from './errors.js';
 import { checkMapName, mapDomain } from './map-name.js';
 import type { Domain } from './map-name.js';
-import type { KvMap, StateSource } from './state.js';
+import type { MapView, StateSource } from './state.js';
 
 /** Per-write framing overhead counted against ledgerEntryBytesMax (lengths, op byte). */
 const writeOverheadBytes = 16;
@@ -64,7 +64,7 @@ export class Tx {
   }
 
   /** @internal the store state this transaction reads (checked for staleness). */
-  readMap(name: string): KvMap | undefined {
+  readMap(name: string): MapView | undefined {
     assert(!this.closed, 'transaction used after commit');
     if (this.source.generation !== this.generation) {
       throw new ConflictError(name, 'the store was rolled back since the transaction began');
