@@ -244,3 +244,37 @@ describe('untrusted input', () => {
       lastSignature: { view: 0, seqno: 0 }, lastEntry: { view: 0, seqno: 0 } }).ok, false);
   });
 });
+
+describe('ReadIndex (Raft thesis §6.4)', () => {
+  it('a read is confirmed by a quorum round at the commit index of the request', () => {
+    const c = new MemCluster(ids, 43);
+    const p = c.electPrimary();
+    c.propose(p, 'w');
+    c.tick(2);
+    const core = c.node(p).core;
+    const r = core.requestReadIndex();
+    assert.ok(r.ok);
+    c.process();
+    const read = c.node(p).reads.find((x) => x.context === (r.ok ? r.context : -1));
+    assert.equal(read?.index, core.commitSeqno);
+  });
+
+  it('an isolated primary never confirms a read and fails it when it steps down', () => {
+    const c = new MemCluster(ids, 47);
+    const p = c.electPrimary();
+    c.isolate(p);
+    const r = c.node(p).core.requestReadIndex();
+    assert.ok(r.ok);
+    c.tick(5);
+    assert.equal(c.node(p).reads.length, 0);
+    c.tick(40);
+    assert.deepEqual(c.node(p).reads, [{ context: r.ok ? r.context : -1, index: null }]);
+  });
+
+  it('backups refuse read index requests', () => {
+    const c = new MemCluster(ids, 53);
+    const p = c.electPrimary();
+    const b = ids.find((id) => id !== p)!;
+    assert.deepEqual(c.node(b).core.requestReadIndex(), { ok: false, reason: 'NotPrimary' });
+  });
+});

@@ -22,6 +22,7 @@ import type {
   RaftMessage,
   RaftOptions,
   Ready,
+  ReadState,
   Role,
   Snapshot,
   SoftState,
@@ -108,6 +109,13 @@ export class RaftCore {
   private commitBroadcastPending = false;
   private lastSoftState: SoftState | null = null;
   private readyInFlight = false;
+  // ReadIndex (Raft thesis §6.4): every AppendEntries carries the latest read context; a request
+  // is answered once a quorum has echoed a context at least as new as its own.
+  private readContext = 0;
+  private readonly readAcks = new Map<NodeId, number>();
+  private pendingReads: ReadState[] = [];
+  private readStates: ReadState[] = [];
+  private readBroadcastPending = false;
 
   constructor(deps: RaftDeps, options: RaftOptions, init: RaftInit) {
     assert(options.electionTimeoutTicksMin > options.heartbeatIntervalTicks, 'election > heartbeat');
@@ -254,6 +262,41 @@ export class RaftCore {
     return this.proposeEntry('config', data, frozen);
   }
 
+  /**
+   * requestReadIndex starts a linearizable read at the primary. The answer arrives in a later
+   * Ready's `readStates` with the same context: serve the read from the state at `index` (or any
+   * later committed state). Refused before the primary committed an entry of its view (pitfall 4).
+   */
+  requestReadIndex():
+    | { readonly ok: true; readonly context: number }
+    | { readonly ok: false; readonly reason: 'NotPrimary' | 'NotReady' } {
+    if (this.roleValue !== 'primary') return { ok: false, reason: 'NotPrimary' };
+    if (this.commitSeqnoValue < this.viewStartSeqno) return { ok: false, reason: 'NotReady' };
+    const context = ++this.readContext;
+    this.pendingReads.push({ context, index: this.commitSeqnoValue });
+    this.readBroadcastPending = true;
+    this.checkReads();
+    return { ok: true, context };
+  }
+
+  private checkReads(): void {
+    while (this.pendingReads.length > 0) {
+      const read = this.pendingReads[0]!;
+      const confirmed = hasQuorum(
+        this.configs(),
+        (id) => id === this.id || (this.readAcks.get(id) ?? 0) >= read.context,
+      );
+      if (!confirmed) return;
+      this.readStates.push(this.pendingReads.shift()!);
+    }
+  }
+
+  private failReads(): void {
+    for (const read of this.pendingReads) this.readStates.push({ context: read.context, index: null });
+    this.pendingReads = [];
+    this.readAcks.clear();
+  }
+
   // ---- outputs ----
 
   /** hasReady tells whether takeReady() would return work. */
@@ -267,6 +310,8 @@ export class RaftCore {
       this.snapshotToPersist !== null ||
       this.appliedSeqno < this.commitSeqnoValue ||
       this.commitBroadcastPending ||
+      this.readBroadcastPending ||
+      this.readStates.length > 0 ||
       (this.roleValue === 'primary' && this.log.unsignedCount() > 0) ||
       this.softStateChanged()
     );
@@ -280,9 +325,10 @@ export class RaftCore {
     assert(!this.readyInFlight, 'takeReady before advance of the previous Ready');
     if (this.roleValue === 'primary') {
       if (this.log.unsignedCount() > 0) this.appendSignature();
-      this.broadcastAppend(this.commitBroadcastPending);
+      this.broadcastAppend(this.commitBroadcastPending || this.readBroadcastPending);
     }
     this.commitBroadcastPending = false;
+    this.readBroadcastPending = false;
     const committed =
       this.appliedSeqno < this.commitSeqnoValue
         ? this.log.slice(this.appliedSeqno + 1, this.commitSeqnoValue, Number.POSITIVE_INFINITY)
@@ -308,7 +354,9 @@ export class RaftCore {
       committed,
       softState,
       rolledBackFromSeqno: this.rolledBackFromSeqno,
+      readStates: this.readStates,
     };
+    this.readStates = [];
     this.truncateFromSeqno = null;
     this.entriesToPersist = [];
     this.hardStateDirty = false;
@@ -408,6 +456,7 @@ export class RaftCore {
   }
 
   private becomeFollower(view: number, primary: NodeId | null): void {
+    this.failReads();
     if (view > this.viewValue) {
       this.viewValue = view;
       this.votedFor = null;
@@ -744,7 +793,7 @@ export class RaftCore {
       prevView,
       entries,
       commitSeqno: this.commitSeqnoValue,
-      context: 0,
+      context: this.readContext,
     });
   }
 
@@ -760,6 +809,11 @@ export class RaftCore {
     const p = this.progress.get(from);
     if (p === undefined) return { ok: false, reason: 'response from a node that is not a peer' };
     if (m.lastSeqno > this.log.lastSeqno) return { ok: false, reason: 'ack beyond the log' };
+    if (m.context > this.readContext) return { ok: false, reason: 'read context from the future' };
+    if (m.context > (this.readAcks.get(from) ?? 0)) {
+      this.readAcks.set(from, m.context);
+      this.checkReads();
+    }
     if (m.success) {
       const advanced = p.acknowledge(m.lastSeqno);
       if (p.state === 'probe') p.becomeReplicate();

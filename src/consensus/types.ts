@@ -126,6 +126,14 @@ export interface Ready {
   readonly softState: SoftState | null;
   /** Rolled back entries whose pending client responses must fail (pitfall 2). */
   readonly rolledBackFromSeqno: number | null;
+  /** Answers to requestReadIndex(): serve the read once `index` is applied; null = lost leadership. */
+  readonly readStates: readonly ReadState[];
+}
+
+/** ReadState answers one ReadIndex request (Raft thesis §6.4). */
+export interface ReadState {
+  readonly context: number;
+  readonly index: number | null;
 }
 
 /** SoftState is volatile state the host may show (not persisted). */

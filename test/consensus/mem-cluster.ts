@@ -43,6 +43,7 @@ export interface MemNode {
   disk: { hardState: PersistedState['hardState']; snapshot: Snapshot | null; entries: LogEntry[] };
   applied: LogEntry[];
   up: boolean;
+  reads: { context: number; index: number | null }[];
 }
 
 export const testOptions = (id: NodeId): RaftOptions => ({
@@ -74,7 +75,13 @@ export class MemCluster {
 
   addNode(id: NodeId, genesis: Configuration | null, options = testOptions): MemNode {
     const disk = { hardState: { view: 0, votedFor: null, commitSeqno: 0 }, snapshot: null, entries: [] };
-    const node: MemNode = { core: this.build(id, disk, genesis, options), disk, applied: [], up: true };
+    const node: MemNode = {
+      core: this.build(id, disk, genesis, options),
+      disk,
+      applied: [],
+      up: true,
+      reads: [],
+    };
     this.nodes.set(id, node);
     return node;
   }
@@ -139,6 +146,7 @@ export class MemCluster {
           n.applied = n.applied.filter((e) => e.seqno <= ready.snapshotToApply!.seqno);
         }
         n.applied.push(...ready.committed);
+        n.reads.push(...ready.readStates);
         n.core.advance(ready);
       }
       const batch = this.queue;
