@@ -6,7 +6,11 @@
 // Usage: npm run bench:wire [-- --seconds=2]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { FrameKind } from '../src/codec/frame.js';
-import { decodeRaftMessage, encodeRaftMessage, type WireRaftMessage } from '../src/codec/raft-wire.js';
+import {
+  decodeRaftMessage,
+  encodeRaftMessage,
+  type WireRaftMessage,
+} from '../src/codec/raft-wire.js';
 import { SeededRng } from '../src/ds/rng.js';
 import { createNodeTransport, type NodeTransport } from '../src/io/node-transport.js';
 import { createTestService } from '../src/io/pki.test-helper.js';
@@ -49,7 +53,12 @@ function benchCodec(m: WireRaftMessage): Record<string, number> {
   };
 }
 
-async function pair(): Promise<{ a: NodeTransport; b: NodeTransport; bId: string; received: () => number }> {
+async function pair(): Promise<{
+  a: NodeTransport;
+  b: NodeTransport;
+  bId: string;
+  received: () => number;
+}> {
   const service = await createTestService();
   const [idA, idB] = [await service.endorse(), await service.endorse()];
   const common = { serviceCertPem: service.certPem, listenHost: '127.0.0.1', listenPort: 0 };
@@ -92,7 +101,13 @@ async function benchTransport(payload: Uint8Array, count: number): Promise<Recor
 
 const rng = new SeededRng(1);
 const batch = appendEntriesBatch(rng, 1000, 256);
-const response: WireRaftMessage = { type: 'AppendEntriesResponse', view: 7, success: true, lastSeqno: 1_001_000, context: 42 };
+const response: WireRaftMessage = {
+  type: 'AppendEntriesResponse',
+  view: 7,
+  success: true,
+  lastSeqno: 1_001_000,
+  context: 42,
+};
 const codecBatch = benchCodec(batch);
 const codecSmall = benchCodec(response);
 const transportBatch = await benchTransport(encodeRaftMessage(batch), 2000);
@@ -100,17 +115,29 @@ const transportSmall = await benchTransport(encodeRaftMessage(response), 200_000
 
 const fmt = (n: number | undefined): string => (n === undefined ? '' : n.toFixed(0).padStart(12));
 console.log(`wire bench (node ${process.version}, ${seconds} s per codec measurement)`);
-const header = (cols: readonly string[]): string => ''.padEnd(40) + cols.map((c) => c.padStart(12)).join('');
-console.log(header(['msg bytes', 'enc msgs/s', 'dec msgs/s', 'enc MiB/s', 'dec MiB/s', 'e+d MiB/s']));
-for (const [name, r] of [['codec AppendEntries 1000 x 256 B', codecBatch], ['codec AppendEntriesResponse', codecSmall]] as const) {
+const header = (cols: readonly string[]): string =>
+  ''.padEnd(40) + cols.map((c) => c.padStart(12)).join('');
+console.log(
+  header(['msg bytes', 'enc msgs/s', 'dec msgs/s', 'enc MiB/s', 'dec MiB/s', 'e+d MiB/s']),
+);
+for (const [name, r] of [
+  ['codec AppendEntries 1000 x 256 B', codecBatch],
+  ['codec AppendEntriesResponse', codecSmall],
+] as const) {
   console.log(
-    `${name.padEnd(40)}${fmt(r.messageBytes)}${fmt(r.encodeMessagesPerSec)}${fmt(r.decodeMessagesPerSec)}` +
-      `${fmt(r.encodeMiBPerSec)}${fmt(r.decodeMiBPerSec)}${fmt(r.encodeDecodeMiBPerSec)}`,
+    name.padEnd(40) +
+      [r.messageBytes, r.encodeMessagesPerSec, r.decodeMessagesPerSec].map(fmt).join('') +
+      [r.encodeMiBPerSec, r.decodeMiBPerSec, r.encodeDecodeMiBPerSec].map(fmt).join(''),
   );
 }
 console.log(header(['msg bytes', 'messages', 'msgs/s', 'MiB/s']));
-for (const [name, r] of [['transport AppendEntries (TLS loopback)', transportBatch], ['transport small (TLS loopback)', transportSmall]] as const) {
-  console.log(`${name.padEnd(40)}${fmt(r.payloadBytes)}${fmt(r.messages)}${fmt(r.messagesPerSec)}${fmt(r.miBPerSec)}`);
+for (const [name, r] of [
+  ['transport AppendEntries (TLS loopback)', transportBatch],
+  ['transport small (TLS loopback)', transportSmall],
+] as const) {
+  console.log(
+    name.padEnd(40) + [r.payloadBytes, r.messages, r.messagesPerSec, r.miBPerSec].map(fmt).join(''),
+  );
 }
 
 const date = new Date().toISOString().slice(0, 10);

@@ -20,7 +20,12 @@ import {
 } from './frame.js';
 
 function randomFrames(rng: SeededRng, count: number): Frame[] {
-  const kinds = [FrameKind.hello, FrameKind.raft, FrameKind.forwardedRequest, FrameKind.forwardedResponse];
+  const kinds = [
+    FrameKind.hello,
+    FrameKind.raft,
+    FrameKind.forwardedRequest,
+    FrameKind.forwardedResponse,
+  ];
   return Array.from({ length: count }, () => {
     const payload = new Uint8Array(rng.chance(0.2) ? 0 : rng.int(1, 3000));
     for (let i = 0; i < payload.length; i++) payload[i] = rng.int(0, 255);
@@ -57,7 +62,9 @@ describe('frame', () => {
     for (let round = 0; round < 200; round++) {
       const frames = randomFrames(rng, rng.int(1, 8));
       const stream = concat(frames.map((f) => encodeFrame(f.kind, f.payload)));
-      const cuts = Array.from({ length: rng.int(0, 12) }, () => rng.int(0, stream.length)).sort((a, b) => a - b);
+      const cuts = Array.from({ length: rng.int(0, 12) }, () => rng.int(0, stream.length)).sort(
+        (a, b) => a - b,
+      );
       assert.deepEqual(decodeAll(stream, cuts), frames);
     }
   });
@@ -88,10 +95,16 @@ describe('frame', () => {
     const badVersion = new FrameDecoder();
     badVersion.push(concat([good, Uint8Array.of(2, 2, 0, 0, 0, 0)]));
     assert.ok(badVersion.next());
-    assert.throws(() => badVersion.next(), (e) => e instanceof FormatError && e.offset === good.length);
+    assert.throws(
+      () => badVersion.next(),
+      (e) => e instanceof FormatError && e.offset === good.length,
+    );
     const badKind = new FrameDecoder();
     badKind.push(Uint8Array.of(1, 0, 0, 0, 0, 0));
-    assert.throws(() => badKind.next(), (e) => e instanceof FormatError && e.offset === 1);
+    assert.throws(
+      () => badKind.next(),
+      (e) => e instanceof FormatError && e.offset === 1,
+    );
     const kind5 = new FrameDecoder();
     kind5.push(Uint8Array.of(1, 5, 0, 0, 0, 0));
     assert.throws(() => kind5.next(), FormatError);
@@ -103,7 +116,10 @@ describe('frame', () => {
     header.set([1, FrameKind.raft]);
     new DataView(header.buffer).setUint32(2, frameBytesMax + 1, true);
     decoder.push(header);
-    assert.throws(() => decoder.next(), (e) => e instanceof LimitExceededError && e.limitName === 'frameBytesMax');
+    assert.throws(
+      () => decoder.next(),
+      (e) => e instanceof LimitExceededError && e.limitName === 'frameBytesMax',
+    );
     const small = new FrameDecoder({ frameBytesMax: 16 });
     small.push(encodeFrameHeader(FrameKind.hello, 17));
     assert.throws(() => small.next(), LimitExceededError);
@@ -112,7 +128,12 @@ describe('frame', () => {
 
   test('the limit can be raised between frames', () => {
     const decoder = new FrameDecoder({ frameBytesMax: 4 });
-    decoder.push(concat([encodeFrame(FrameKind.hello, Uint8Array.of(1)), encodeFrame(FrameKind.raft, new Uint8Array(100))]));
+    decoder.push(
+      concat([
+        encodeFrame(FrameKind.hello, Uint8Array.of(1)),
+        encodeFrame(FrameKind.raft, new Uint8Array(100)),
+      ]),
+    );
     assert.equal(decoder.next()!.kind, FrameKind.hello);
     decoder.frameBytesMax = 1000;
     assert.equal(decoder.next()!.payload.length, 100);
@@ -122,7 +143,8 @@ describe('frame', () => {
     const nodeId = 'ab'.repeat(32);
     const bytes = encodeHello({ nodeId });
     assert.deepEqual(decodeHello(bytes), { nodeId });
-    for (let n = 0; n < bytes.length; n++) assert.throws(() => decodeHello(bytes.subarray(0, n)), FormatError);
+    for (let n = 0; n < bytes.length; n++)
+      assert.throws(() => decodeHello(bytes.subarray(0, n)), FormatError);
     assert.throws(() => decodeHello(Uint8Array.of(2, 0)), FormatError);
     assert.throws(() => decodeHello(Uint8Array.of(...bytes, 0)), FormatError);
     assert.throws(() => decodeHello(Uint8Array.of(1, 1, 0xff)), FormatError);

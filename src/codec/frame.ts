@@ -53,7 +53,11 @@ export function encodeFrameHeader(kind: FrameKind, payloadBytes: number): Uint8A
   assert(isFrameKind(kind), 'frame kind is known');
   assert(Number.isSafeInteger(payloadBytes) && payloadBytes >= 0, 'payload size is an index');
   if (payloadBytes > frameBytesMax) {
-    throw new LimitExceededError({ limitName: 'frameBytesMax', limit: frameBytesMax, actual: payloadBytes });
+    throw new LimitExceededError({
+      limitName: 'frameBytesMax',
+      limit: frameBytesMax,
+      actual: payloadBytes,
+    });
   }
   const header = new Uint8Array(frameHeaderBytes);
   header[0] = frameVersion;
@@ -137,7 +141,11 @@ export class FrameDecoder {
     if (version !== frameVersion) throw new FormatError(`unknown frame version ${version}`, start);
     if (!isFrameKind(kind)) throw new FormatError(`unknown frame kind ${kind}`, start + 1);
     if (length > this.frameBytesMax) {
-      throw new LimitExceededError({ limitName: 'frameBytesMax', limit: this.frameBytesMax, actual: length });
+      throw new LimitExceededError({
+        limitName: 'frameBytesMax',
+        limit: this.frameBytesMax,
+        actual: length,
+      });
     }
     this.failed = false;
     this.pendingKind = kind;

@@ -13,7 +13,8 @@ import { ByteWriter } from './byte-writer.js';
 import { decodeRaftMessage, encodeRaftMessage, type WireRaftMessage } from './raft-wire.js';
 
 // Compile-time: the codec's structural mirror must stay identical to the consensus types.
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const typesAgree: Equal<WireRaftMessage, RaftMessage> = true;
 
 function expectFormatError(bytes: Uint8Array, label: string): FormatError {
@@ -49,7 +50,8 @@ describe('raft-wire', () => {
     const rng = new SeededRng(12);
     for (let i = 0; i < 200; i++) {
       const bytes = encodeRaftMessage(randomMessage(rng));
-      for (let n = 0; n < bytes.length; n++) expectFormatError(bytes.subarray(0, n), `case ${i} len ${n}`);
+      for (let n = 0; n < bytes.length; n++)
+        expectFormatError(bytes.subarray(0, n), `case ${i} len ${n}`);
     }
   });
 
@@ -79,7 +81,12 @@ describe('raft-wire', () => {
   });
 
   test('rejects unknown version, type, flags, entry kind and trailing bytes', () => {
-    const vote: WireRaftMessage = { type: 'RequestVoteResponse', view: 3, preVote: true, granted: false };
+    const vote: WireRaftMessage = {
+      type: 'RequestVoteResponse',
+      view: 3,
+      preVote: true,
+      granted: false,
+    };
     const good = encodeRaftMessage(vote);
     assert.equal(expectFormatError(Uint8Array.of(2, ...good.subarray(1)), 'version').offset, 0);
     assert.equal(expectFormatError(Uint8Array.of(1, 9, 0), 'type').offset, 1);

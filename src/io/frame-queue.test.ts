@@ -9,14 +9,18 @@ import { FrameQueue } from './frame-queue.js';
 
 test('FrameQueue: FIFO within bounds, drops counted', () => {
   const q = new FrameQueue(3, 10);
-  for (let i = 0; i < 3; i++) assert.ok(q.push({ kind: FrameKind.raft, payload: Uint8Array.of(i) }));
+  for (let i = 0; i < 3; i++)
+    assert.ok(q.push({ kind: FrameKind.raft, payload: Uint8Array.of(i) }));
   assert.equal(q.push({ kind: FrameKind.raft, payload: Uint8Array.of(9) }), false);
   assert.equal(q.droppedCount, 1);
   assert.deepEqual(q.shift()!.payload, Uint8Array.of(0));
   assert.equal(q.push({ kind: FrameKind.raft, payload: new Uint8Array(9) }), false, 'byte bound');
   assert.ok(q.push({ kind: FrameKind.raft, payload: new Uint8Array(8) }));
   assert.equal(q.sizeBytes, 10);
-  assert.deepEqual([q.shift()!.payload[0], q.shift()!.payload[0], q.shift()!.payload.length], [1, 2, 8]);
+  assert.deepEqual(
+    [q.shift()!.payload[0], q.shift()!.payload[0], q.shift()!.payload.length],
+    [1, 2, 8],
+  );
   assert.equal(q.shift(), undefined);
   assert.equal(q.count, 0);
   // Interleaved pushes and shifts across the compaction threshold keep FIFO order.
@@ -24,7 +28,8 @@ test('FrameQueue: FIFO within bounds, drops counted', () => {
   let pushed = 0;
   let shifted = 0;
   for (let round = 0; round < 3; round++) {
-    for (let j = 0; j < 2000; j++) big.push({ kind: FrameKind.raft, payload: Uint8Array.of(pushed++ & 255) });
+    for (let j = 0; j < 2000; j++)
+      big.push({ kind: FrameKind.raft, payload: Uint8Array.of(pushed++ & 255) });
     for (let j = 0; j < 1500; j++) assert.equal(big.shift()!.payload[0], shifted++ & 255);
   }
   assert.equal(big.count, pushed - shifted);
@@ -32,9 +37,24 @@ test('FrameQueue: FIFO within bounds, drops counted', () => {
 
 test('backoffDelayMs: exponential, capped, jittered', () => {
   const range = { delayMsMin: 50, delayMsMax: 5000 };
-  assert.equal(backoffDelayMs(0, range, () => 0), 25);
-  assert.equal(backoffDelayMs(0, range, () => 0.999999), 49);
-  assert.equal(backoffDelayMs(3, range, () => 0), 200);
-  assert.equal(backoffDelayMs(10, range, () => 0), 2500);
-  assert.equal(backoffDelayMs(1000, range, () => 0.999999), 4999);
+  assert.equal(
+    backoffDelayMs(0, range, () => 0),
+    25,
+  );
+  assert.equal(
+    backoffDelayMs(0, range, () => 0.999999),
+    49,
+  );
+  assert.equal(
+    backoffDelayMs(3, range, () => 0),
+    200,
+  );
+  assert.equal(
+    backoffDelayMs(10, range, () => 0),
+    2500,
+  );
+  assert.equal(
+    backoffDelayMs(1000, range, () => 0.999999),
+    4999,
+  );
 });

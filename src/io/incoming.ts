@@ -13,12 +13,23 @@ import type { MessageHandler, NodeId, TransportContext } from './transport-conte
  * acceptIncoming takes over an authenticated TLS socket: it refuses (logs, counts, destroys) a
  * peer whose certificate or hello is wrong, and otherwise calls `deliver()` for each frame.
  */
-export function acceptIncoming(ctx: TransportContext, socket: TLSSocket, deliver: () => MessageHandler | null): void {
+export function acceptIncoming(
+  ctx: TransportContext,
+  socket: TLSSocket,
+  deliver: () => MessageHandler | null,
+): void {
   const remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   const refuse = (reason: string, peer?: NodeId): void => {
     ctx.counters.incomingRefused++;
     const fields = peer === undefined ? {} : { peer };
-    ctx.log({ level: 'warn', event: 'incomingRefused', nodeId: ctx.nodeId, remoteAddress, reason, ...fields });
+    ctx.log({
+      level: 'warn',
+      event: 'incomingRefused',
+      nodeId: ctx.nodeId,
+      remoteAddress,
+      reason,
+      ...fields,
+    });
     socket.destroy();
   };
   const check = checkPeerCertificate(socket.getPeerX509Certificate()?.raw, ctx.serviceCert);
@@ -60,7 +71,13 @@ export function acceptIncoming(ctx: TransportContext, socket: TLSSocket, deliver
         decoder.frameBytesMax = frameBytesMax;
         socket.setTimeout(0);
         ctx.counters.incomingAccepted++;
-        ctx.log({ level: 'info', event: 'incomingAccepted', nodeId: ctx.nodeId, peer: certNodeId, remoteAddress });
+        ctx.log({
+          level: 'info',
+          event: 'incomingAccepted',
+          nodeId: ctx.nodeId,
+          peer: certNodeId,
+          remoteAddress,
+        });
         continue;
       }
       if (frame.kind === FrameKind.hello) {
@@ -83,5 +100,7 @@ function helloProblem(kind: FrameKind, payload: Uint8Array, certNodeId: NodeId):
     if (error instanceof FormatError) return `bad hello: ${error.message}`;
     throw error;
   }
-  return nodeId === certNodeId ? null : `hello names node ${nodeId}, certificate is node ${certNodeId}`;
+  return nodeId === certNodeId
+    ? null
+    : `hello names node ${nodeId}, certificate is node ${certNodeId}`;
 }

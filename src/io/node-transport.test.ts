@@ -9,7 +9,12 @@ import { after, before, describe, test } from 'node:test';
 import { encodeFrame, encodeHello, FrameKind } from '../codec/frame.js';
 import { decodeRaftMessage, encodeRaftMessage, type WireRaftMessage } from '../codec/raft-wire.js';
 import { createNodeTransport, type NodeTransport } from './node-transport.js';
-import { createSelfSignedNode, createTestService, type TestNodeIdentity, type TestService } from './pki.test-helper.js';
+import {
+  createSelfSignedNode,
+  createTestService,
+  type TestNodeIdentity,
+  type TestService,
+} from './pki.test-helper.js';
 import type { TransportLogEvent } from './transport-context.js';
 
 interface Received {
@@ -24,10 +29,20 @@ interface Harness {
   readonly logs: TransportLogEvent[];
 }
 
-const fastLimits = { reconnectDelayMsMin: 10, reconnectDelayMsMax: 80, connectTimeoutMs: 2000, helloTimeoutMs: 2000 };
+const fastLimits = {
+  reconnectDelayMsMin: 10,
+  reconnectDelayMsMax: 80,
+  connectTimeoutMs: 2000,
+  helloTimeoutMs: 2000,
+};
 const open: NodeTransport[] = [];
 
-async function start(id: TestNodeIdentity, service: TestService, port = 0, limits = {}): Promise<Harness> {
+async function start(
+  id: TestNodeIdentity,
+  service: TestService,
+  port = 0,
+  limits = {},
+): Promise<Harness> {
   const received: Received[] = [];
   const logs: TransportLogEvent[] = [];
   const transport = await createNodeTransport({
@@ -56,16 +71,31 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-function peersOf(entries: readonly [TestNodeIdentity, Harness][]): Map<string, { host: string; port: number }> {
-  return new Map(entries.map(([id, h]) => [id.nodeId, { host: '127.0.0.1', port: h.transport.port }]));
+function peersOf(
+  entries: readonly [TestNodeIdentity, Harness][],
+): Map<string, { host: string; port: number }> {
+  return new Map(
+    entries.map(([id, h]) => [id.nodeId, { host: '127.0.0.1', port: h.transport.port }]),
+  );
 }
 
 function vote(view: number): WireRaftMessage {
-  return { type: 'RequestVote', view, preVote: false, lastSignature: { view: 1, seqno: 3 }, lastEntry: { view: 1, seqno: 4 } };
+  return {
+    type: 'RequestVote',
+    view,
+    preVote: false,
+    lastSignature: { view: 1, seqno: 3 },
+    lastEntry: { view: 1, seqno: 4 },
+  };
 }
 
 /** rawClient opens a TLS connection with `id`'s certificate and sends `frames` once connected. */
-function rawClient(id: TestNodeIdentity, caPem: string, port: number, frames: Uint8Array[]): Promise<void> {
+function rawClient(
+  id: TestNodeIdentity,
+  caPem: string,
+  port: number,
+  frames: Uint8Array[],
+): Promise<void> {
   return new Promise((resolve) => {
     const socket: TLSSocket = connect({
       host: '127.0.0.1',
@@ -107,7 +137,13 @@ describe('node transport', () => {
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j < 3; j++) {
         if (i === j) continue;
-        assert.ok(hs[i]!.transport.send(ids[j]!.nodeId, FrameKind.raft, encodeRaftMessage(vote(10 * i + j))));
+        assert.ok(
+          hs[i]!.transport.send(
+            ids[j]!.nodeId,
+            FrameKind.raft,
+            encodeRaftMessage(vote(10 * i + j)),
+          ),
+        );
       }
     }
     await waitFor('6 messages', () => hs.every((h) => h.received.length === 2));
@@ -135,7 +171,10 @@ describe('node transport', () => {
     b = await start(ids[1]!, service, port);
     assert.ok(a.transport.send(ids[1]!.nodeId, FrameKind.raft, encodeRaftMessage(vote(3))));
     await waitFor('later messages', () => b.received.length === 2);
-    assert.deepEqual(b.received.map((r) => decodeRaftMessage(r.payload).view), [2, 3]);
+    assert.deepEqual(
+      b.received.map((r) => decodeRaftMessage(r.payload).view),
+      [2, 3],
+    );
     assert.ok(a.logs.some((e) => e.event === 'disconnected'));
     await Promise.all([a.transport.close(), b.transport.close()]);
   });
@@ -145,13 +184,22 @@ describe('node transport', () => {
     const self = await createSelfSignedNode();
     const otherService = await createTestService('CN=Another service');
     const foreign = await otherService.endorse();
-    for (const [id, ca] of [[self, service.certPem], [foreign, service.certPem]] as const) {
+    for (const [id, ca] of [
+      [self, service.certPem],
+      [foreign, service.certPem],
+    ] as const) {
       const hello = encodeFrame(FrameKind.hello, encodeHello({ nodeId: id.nodeId }));
-      await rawClient(id, ca, a.transport.port, [hello, encodeFrame(FrameKind.raft, encodeRaftMessage(vote(9)))]);
+      await rawClient(id, ca, a.transport.port, [
+        hello,
+        encodeFrame(FrameKind.raft, encodeRaftMessage(vote(9))),
+      ]);
     }
     await waitFor('two refusals', () => a.transport.counters().incomingRefused === 2);
     assert.equal(a.received.length, 0);
-    assert.equal(a.logs.filter((e) => e.event === 'incomingRefused' && e.remoteAddress !== undefined).length, 2);
+    assert.equal(
+      a.logs.filter((e) => e.event === 'incomingRefused' && e.remoteAddress !== undefined).length,
+      2,
+    );
     await a.transport.close();
   });
 
@@ -159,9 +207,14 @@ describe('node transport', () => {
     const a = await start(ids[0]!, service);
     const liar = ids[2]!;
     const hello = encodeFrame(FrameKind.hello, encodeHello({ nodeId: ids[3]!.nodeId }));
-    await rawClient(liar, service.certPem, a.transport.port, [hello, encodeFrame(FrameKind.raft, encodeRaftMessage(vote(9)))]);
+    await rawClient(liar, service.certPem, a.transport.port, [
+      hello,
+      encodeFrame(FrameKind.raft, encodeRaftMessage(vote(9))),
+    ]);
     // A first frame that is not a hello is refused too.
-    await rawClient(liar, service.certPem, a.transport.port, [encodeFrame(FrameKind.raft, encodeRaftMessage(vote(9)))]);
+    await rawClient(liar, service.certPem, a.transport.port, [
+      encodeFrame(FrameKind.raft, encodeRaftMessage(vote(9))),
+    ]);
     await waitFor('refusals', () => a.transport.counters().incomingRefused === 2);
     const reasons = a.logs.filter((e) => e.event === 'incomingRefused').map((e) => e.reason ?? '');
     assert.match(reasons[0]!, /hello names node/);
@@ -174,7 +227,9 @@ describe('node transport', () => {
     const a = await start(ids[0]!, service);
     const c = await start(ids[2]!, service);
     // a believes node 1 listens where node 2 does.
-    a.transport.setPeers(new Map([[ids[1]!.nodeId, { host: '127.0.0.1', port: c.transport.port }]]));
+    a.transport.setPeers(
+      new Map([[ids[1]!.nodeId, { host: '127.0.0.1', port: c.transport.port }]]),
+    );
     a.transport.send(ids[1]!.nodeId, FrameKind.raft, encodeRaftMessage(vote(5)));
     await waitFor('outgoing refusal', () => a.transport.counters().outgoingRefused >= 1);
     assert.match(a.logs.find((e) => e.event === 'outgoingRefused')!.reason!, /listener is node/);
@@ -188,7 +243,9 @@ describe('node transport', () => {
     await dead.transport.close();
     const a = await start(ids[0]!, service, 0, { queueCountMax: 5, queueBytesMax: 1000 });
     a.transport.setPeers(new Map([[ids[1]!.nodeId, { host: '127.0.0.1', port: deadPort }]]));
-    const results = Array.from({ length: 10 }, (_, i) => a.transport.send(ids[1]!.nodeId, FrameKind.raft, Uint8Array.of(i)));
+    const results = Array.from({ length: 10 }, (_, i) =>
+      a.transport.send(ids[1]!.nodeId, FrameKind.raft, Uint8Array.of(i)),
+    );
     assert.deepEqual(results, [true, true, true, true, true, false, false, false, false, false]);
     assert.equal(a.transport.peerStatus(ids[1]!.nodeId)!.droppedCount, 5);
     assert.equal(a.transport.counters().framesDroppedQueueFull, 5);

@@ -37,7 +37,14 @@ import {
   type TransportLogger,
 } from './transport-context.js';
 
-export type { MessageHandler, NodeId, PeerAddress, TransportCounters, TransportLimits, TransportLogger };
+export type {
+  MessageHandler,
+  NodeId,
+  PeerAddress,
+  TransportCounters,
+  TransportLimits,
+  TransportLogger,
+};
 
 /** NodeTransportOptions configure one node's transport. */
 export interface NodeTransportOptions {
@@ -125,16 +132,27 @@ export async function createNodeTransport(options: NodeTransportOptions): Promis
       resolve();
     });
   });
-  server.on('error', (error) => ctx.log({ level: 'warn', event: 'serverError', nodeId: ctx.nodeId, reason: error.message }));
+  server.on('error', (error) =>
+    ctx.log({ level: 'warn', event: 'serverError', nodeId: ctx.nodeId, reason: error.message }),
+  );
   const port = (server.address() as AddressInfo).port;
-  ctx.log({ level: 'info', event: 'listening', nodeId: ctx.nodeId, reason: `${options.listenHost}:${port}` });
+  ctx.log({
+    level: 'info',
+    event: 'listening',
+    nodeId: ctx.nodeId,
+    reason: `${options.listenHost}:${port}`,
+  });
 
   return {
     port,
     send(to, kind, payload) {
       assert(isFrameKind(kind) && kind !== Kind.hello, 'send: a data frame kind');
       if (payload.length > frameBytesMax) {
-        throw new LimitExceededError({ limitName: 'frameBytesMax', limit: frameBytesMax, actual: payload.length });
+        throw new LimitExceededError({
+          limitName: 'frameBytesMax',
+          limit: frameBytesMax,
+          actual: payload.length,
+        });
       }
       const link = closed ? undefined : links.get(to);
       if (link === undefined) {
@@ -154,17 +172,22 @@ export async function createNodeTransport(options: NodeTransportOptions): Promis
     peerStatus(peer) {
       const link = links.get(peer);
       if (link === undefined) return null;
-      return { connected: link.isConnected, queuedCount: link.queuedCount, droppedCount: link.droppedCount };
+      return {
+        connected: link.isConnected,
+        queuedCount: link.queuedCount,
+        droppedCount: link.droppedCount,
+      };
     },
     async close() {
       if (closed) return;
       closed = true;
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       const sockets = [...incoming].map(
-        (socket) => new Promise<void>((resolve) => {
-          socket.once('close', () => resolve());
-          socket.destroy();
-        }),
+        (socket) =>
+          new Promise<void>((resolve) => {
+            socket.once('close', () => resolve());
+            socket.destroy();
+          }),
       );
       const linksClosed = [...links.values()].map((l) => l.close());
       await Promise.all([serverClosed, ...sockets, ...linksClosed, ...retiring]);
@@ -218,7 +241,11 @@ function parseCertificate(pem: string, what: string): Certificate {
   }
 }
 
-function listen(ctx: TransportContext, incoming: Set<TLSSocket>, handler: () => MessageHandler | null): Server {
+function listen(
+  ctx: TransportContext,
+  incoming: Set<TLSSocket>,
+  handler: () => MessageHandler | null,
+): Server {
   const server = createServer({
     key: ctx.keyPem,
     cert: ctx.certPem,
@@ -236,7 +263,13 @@ function listen(ctx: TransportContext, incoming: Set<TLSSocket>, handler: () => 
   server.on('tlsClientError', (error, socket) => {
     ctx.counters.incomingRefused++;
     const remoteAddress = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    ctx.log({ level: 'warn', event: 'incomingRefused', nodeId: ctx.nodeId, remoteAddress, reason: error.message });
+    ctx.log({
+      level: 'warn',
+      event: 'incomingRefused',
+      nodeId: ctx.nodeId,
+      remoteAddress,
+      reason: error.message,
+    });
   });
   server.on('secureConnection', (socket: TLSSocket) => {
     incoming.add(socket);
@@ -261,7 +294,10 @@ function updateLinks(
   }
   for (const [id, address] of peers) {
     if (id === ctx.nodeId || links.has(id)) continue;
-    assert(Number.isInteger(address.port) && address.port > 0 && address.port < 65536, 'peer port is valid');
+    assert(
+      Number.isInteger(address.port) && address.port > 0 && address.port < 65536,
+      'peer port is valid',
+    );
     const link = new PeerLink(ctx, id, address);
     links.set(id, link);
     link.start();

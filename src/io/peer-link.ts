@@ -4,7 +4,12 @@
 // socket backpressure. Anything the server sends back is a protocol violation.
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { connect } from 'node:tls';
-import { encodeFrameHeader, encodeHello, type FrameKind, FrameKind as Kind } from '../codec/frame.js';
+import {
+  encodeFrameHeader,
+  encodeHello,
+  type FrameKind,
+  FrameKind as Kind,
+} from '../codec/frame.js';
 import { assert } from '../ds/assert.js';
 import { backoffDelayMs } from './backoff.js';
 import { FrameQueue } from './frame-queue.js';

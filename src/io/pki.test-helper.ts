@@ -1,7 +1,11 @@
 // pki.test-helper.ts: throw-away identities for transport tests and benchmarks: a service key and
 // certificate, node certificates it endorses, and rogue ones (self-signed, or endorsed by another
 // service). Validity: one hour ago to one day ahead.
-import { createIdentityCertificate, createNodeCertificate, createServiceCertificate } from '../crypto/certificate-builder.js';
+import {
+  createIdentityCertificate,
+  createNodeCertificate,
+  createServiceCertificate,
+} from '../crypto/certificate-builder.js';
 import type { Certificate } from '../crypto/certificate.js';
 import { generateKeyPair, type PrivateKey } from '../crypto/ecdsa.js';
 import { nodeIdOf } from '../crypto/ids.js';
@@ -44,7 +48,11 @@ export async function createTestService(name = 'CN=Consort test service'): Promi
         issuerKey: privateKey,
         ...validity(),
       });
-      return { nodeId: nodeIdOf(pair.publicKey), keyPem: pair.privateKey.toPem(), certPem: nodeCert.pem };
+      return {
+        nodeId: nodeIdOf(pair.publicKey),
+        keyPem: pair.privateKey.toPem(),
+        certPem: nodeCert.pem,
+      };
     },
   };
 }
@@ -52,6 +60,10 @@ export async function createTestService(name = 'CN=Consort test service'): Promi
 /** createSelfSignedNode creates a node identity whose certificate nobody endorsed. */
 export async function createSelfSignedNode(): Promise<TestNodeIdentity> {
   const { privateKey, publicKey } = generateKeyPair();
-  const cert = await createIdentityCertificate({ subjectName: 'CN=rogue', privateKey, ...validity() });
+  const cert = await createIdentityCertificate({
+    subjectName: 'CN=rogue',
+    privateKey,
+    ...validity(),
+  });
   return { nodeId: nodeIdOf(publicKey), keyPem: privateKey.toPem(), certPem: cert.pem };
 }

@@ -1,10 +1,25 @@
 // wire-fixtures.ts: seeded random Raft messages (every variant, edge-case integers, config entries,
 // multi-byte node ids) for the wire codec's property tests, fuzzers and benchmark.
-import type { WireConfiguration, WireLogEntry, WireRaftMessage } from '../../src/codec/raft-wire.js';
+import type {
+  WireConfiguration,
+  WireLogEntry,
+  WireRaftMessage,
+} from '../../src/codec/raft-wire.js';
 import type { SeededRng } from '../../src/ds/rng.js';
 
 /** Integers that exercise every varint length boundary. */
-const edgeIntegers = [0, 1, 127, 128, 16_383, 16_384, 2 ** 21, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER];
+const edgeIntegers = [
+  0,
+  1,
+  127,
+  128,
+  16_383,
+  16_384,
+  2 ** 21,
+  2 ** 32 - 1,
+  2 ** 32,
+  Number.MAX_SAFE_INTEGER,
+];
 
 /** randomIndex returns a small, boundary or large non-negative safe integer. */
 export function randomIndex(rng: SeededRng): number {
@@ -47,7 +62,11 @@ function randomEntry(rng: SeededRng, seqno: number, dataBytesMax: number): WireL
 }
 
 /** randomMessage returns a random message of any type (small payloads, for property tests). */
-export function randomMessage(rng: SeededRng, entriesCountMax = 6, dataBytesMax = 40): WireRaftMessage {
+export function randomMessage(
+  rng: SeededRng,
+  entriesCountMax = 6,
+  dataBytesMax = 40,
+): WireRaftMessage {
   const view = randomIndex(rng);
   switch (rng.int(0, 5)) {
     case 0:
@@ -59,20 +78,47 @@ export function randomMessage(rng: SeededRng, entriesCountMax = 6, dataBytesMax 
         lastEntry: { view: randomIndex(rng), seqno: randomIndex(rng) },
       };
     case 1:
-      return { type: 'RequestVoteResponse', view, preVote: rng.chance(0.5), granted: rng.chance(0.5) };
+      return {
+        type: 'RequestVoteResponse',
+        view,
+        preVote: rng.chance(0.5),
+        granted: rng.chance(0.5),
+      };
     case 2: {
       const prevSeqno = rng.int(0, 1_000_000);
       const entries = Array.from({ length: rng.int(0, entriesCountMax) }, (_, i) =>
         randomEntry(rng, prevSeqno + 1 + i, dataBytesMax),
       );
       const commitSeqno = randomIndex(rng);
-      return { type: 'AppendEntries', view, prevSeqno, prevView: randomIndex(rng), entries, commitSeqno, context: randomIndex(rng) };
+      return {
+        type: 'AppendEntries',
+        view,
+        prevSeqno,
+        prevView: randomIndex(rng),
+        entries,
+        commitSeqno,
+        context: randomIndex(rng),
+      };
     }
     case 3:
-      return { type: 'AppendEntriesResponse', view, success: rng.chance(0.5), lastSeqno: randomIndex(rng), context: randomIndex(rng) };
+      return {
+        type: 'AppendEntriesResponse',
+        view,
+        success: rng.chance(0.5),
+        lastSeqno: randomIndex(rng),
+        context: randomIndex(rng),
+      };
     case 4: {
-      const configs = Array.from({ length: rng.int(0, 3) }, () => ({ seqno: randomIndex(rng), config: randomConfiguration(rng) }));
-      const snapshot = { seqno: randomIndex(rng), view: randomIndex(rng), configs, data: randomBytes(rng, rng.int(0, dataBytesMax * 4)) };
+      const configs = Array.from({ length: rng.int(0, 3) }, () => ({
+        seqno: randomIndex(rng),
+        config: randomConfiguration(rng),
+      }));
+      const snapshot = {
+        seqno: randomIndex(rng),
+        view: randomIndex(rng),
+        configs,
+        data: randomBytes(rng, rng.int(0, dataBytesMax * 4)),
+      };
       return { type: 'InstallSnapshot', view, snapshot };
     }
     default:
@@ -81,11 +127,28 @@ export function randomMessage(rng: SeededRng, entriesCountMax = 6, dataBytesMax 
 }
 
 /** appendEntriesBatch returns an AppendEntries with `count` data entries of `dataBytes` each. */
-export function appendEntriesBatch(rng: SeededRng, count: number, dataBytes: number): WireRaftMessage {
+export function appendEntriesBatch(
+  rng: SeededRng,
+  count: number,
+  dataBytes: number,
+): WireRaftMessage {
   const prevSeqno = 1_000_000;
   const entries: WireLogEntry[] = [];
   for (let i = 0; i < count; i++) {
-    entries.push({ view: 7, seqno: prevSeqno + 1 + i, kind: 'data', data: randomBytes(rng, dataBytes) });
+    entries.push({
+      view: 7,
+      seqno: prevSeqno + 1 + i,
+      kind: 'data',
+      data: randomBytes(rng, dataBytes),
+    });
   }
-  return { type: 'AppendEntries', view: 7, prevSeqno, prevView: 7, entries, commitSeqno: prevSeqno - 10, context: 42 };
+  return {
+    type: 'AppendEntries',
+    view: 7,
+    prevSeqno,
+    prevView: 7,
+    entries,
+    commitSeqno: prevSeqno - 10,
+    context: 42,
+  };
 }

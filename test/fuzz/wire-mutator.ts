@@ -1,10 +1,16 @@
-// wire-mutator.ts: the fuzz loop for the node-to-node wire codecs. Half the cases mutate one encoded
-// Raft message and decode it: the only accepted outcomes are a FormatError or a message whose
-// re-encoding is the input (canonical). The other half mutate a whole frame stream (hello + Raft
-// frames), feed it to a FrameDecoder in random chunks and decode every frame's payload: the only
-// accepted errors are FormatError and LimitExceededError. Anything else, or a case slower than
-// caseMsMax, fails with the seed and the input.
-import { decodeHello, encodeFrame, encodeHello, FrameDecoder, FrameKind } from '../../src/codec/frame.js';
+// wire-mutator.ts: the fuzz loop for the node-to-node wire codecs. Half the cases mutate one
+// encoded Raft message and decode it: the only accepted outcomes are a FormatError or a message
+// whose re-encoding is the input (canonical). The other half mutate a whole frame stream (hello +
+// Raft frames), feed it to a FrameDecoder in random chunks and decode every frame's payload: the
+// only accepted errors are FormatError and LimitExceededError. Anything else, or a case slower
+// than caseMsMax, fails with the seed and the input.
+import {
+  decodeHello,
+  encodeFrame,
+  encodeHello,
+  FrameDecoder,
+  FrameKind,
+} from '../../src/codec/frame.js';
 import { decodeRaftMessage, encodeRaftMessage } from '../../src/codec/raft-wire.js';
 import { FormatError, LimitExceededError } from '../../src/ds/errors.js';
 import { SeededRng } from '../../src/ds/rng.js';
@@ -44,10 +50,18 @@ export function runWireFuzz(seed: number, caseCount: number, now: () => number):
   const rng = new SeededRng(seed);
   const messages = Array.from({ length: corpusSize }, () => encodeRaftMessage(randomMessage(rng)));
   const streams = Array.from({ length: corpusSize / 3 }, () => buildStream(rng));
-  const stats: WireFuzzStats = { cases: 0, accepted: 0, rejected: 0, framesDecoded: 0, caseMsMaxSeen: 0 };
+  const stats: WireFuzzStats = {
+    cases: 0,
+    accepted: 0,
+    rejected: 0,
+    framesDecoded: 0,
+    caseMsMaxSeen: 0,
+  };
   for (let i = 0; i < caseCount; i++) {
     const isStream = i % 2 === 1;
-    const base = isStream ? streams[rng.int(0, streams.length - 1)]! : messages[rng.int(0, messages.length - 1)]!;
+    const base = isStream
+      ? streams[rng.int(0, streams.length - 1)]!
+      : messages[rng.int(0, messages.length - 1)]!;
     const input = mutate(rng, base);
     const started = now();
     try {
@@ -58,7 +72,10 @@ export function runWireFuzz(seed: number, caseCount: number, now: () => number):
       if (!(error instanceof FormatError || error instanceof LimitExceededError)) {
         const hex = Buffer.from(input).toString('hex');
         const target = isStream ? 'stream' : 'message';
-        throw new Error(`wire fuzz seed ${seed} case ${i} (${target}): ${String(error)}; input ${hex}`, { cause: error });
+        throw new Error(
+          `wire fuzz seed ${seed} case ${i} (${target}): ${String(error)}; input ${hex}`,
+          { cause: error },
+        );
       }
       stats.rejected++;
     }
