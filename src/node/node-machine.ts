@@ -132,6 +132,8 @@ export class NodeMachine {
   private stopped = false;
   private lastSnapshotSeqno: number;
   private lastCommittedSignature = 0;
+  private appliedCommitSeqno = 0;
+  private readonly readWaiters = new Map<number, (index: number | null) => void>();
 
   constructor(deps: NodeMachineDeps, options: NodeMachineOptions, init: {
     readonly persisted: PersistedState;
@@ -143,6 +145,7 @@ export class NodeMachine {
     this.core = new RaftCore({ rng: deps.rng, history: this.ledger }, options.raft, init);
     this.outcomes = new TxOutcomes();
     this.lastSnapshotSeqno = init.persisted.snapshot?.seqno ?? 0;
+    this.appliedCommitSeqno = this.lastSnapshotSeqno;
   }
 
   get id(): NodeId {
@@ -191,6 +194,24 @@ export class NodeMachine {
     assert(proposed.txId.seqno === txId.seqno && proposed.txId.view === txId.view, 'tx id predicted');
     this.pump();
     return { txId, result };
+  }
+
+  /** committedSeqno is the commit point applied here (reads of committed state use it). */
+  get committedSeqno(): number {
+    return this.appliedCommitSeqno;
+  }
+
+  /**
+   * readIndex asks the primary to confirm its leadership with a quorum round (ReadIndex); then
+   * `callback(index)` runs once the state up to `index` is applied here — read the committed state
+   * (`ledger.store.beginAt(committedSeqno)`) inside it. `null` means leadership was lost: retry.
+   * Throws NotPrimaryError at a backup or a primary that has not committed in its view yet.
+   */
+  readIndex(callback: (index: number | null) => void): void {
+    const request = this.core.requestReadIndex();
+    if (!request.ok) throw new NotPrimaryError(this.core.role === 'primary' ? null : this.core.primary);
+    this.readWaiters.set(request.context, callback);
+    this.pump();
   }
 
   /** proposeConfig proposes a new configuration, recorded in `public:ccf.internal.config`. */
@@ -340,10 +361,22 @@ export class NodeMachine {
     if (ready.snapshotToApply !== null) {
       this.lastSnapshotSeqno = ready.snapshotToApply.seqno;
       this.lastCommittedSignature = ready.snapshotToApply.seqno;
+      this.appliedCommitSeqno = ready.snapshotToApply.seqno;
     }
     const committed = ready.committed;
-    if (committed.length === 0) return;
+    if (committed.length > 0) this.applyCommitted(committed);
+    for (const read of ready.readStates) {
+      const callback = this.readWaiters.get(read.context);
+      this.readWaiters.delete(read.context);
+      if (read.index !== null) assert(read.index <= this.appliedCommitSeqno, 'read index applied');
+      callback?.(read.index);
+    }
+  }
+
+  private applyCommitted(committed: readonly LogEntry[]): void {
+    const event = this.deps.event;
     const last = committed[committed.length - 1]!;
+    this.appliedCommitSeqno = last.seqno;
     if (last.kind === 'signature') this.lastCommittedSignature = last.seqno;
     this.ledger.commitSeqnoHint = last.seqno;
     this.ledger.store.compact(Math.min(last.seqno, this.ledger.store.seqno));

@@ -1,0 +1,177 @@
+// NodeService: the asynchronous face of a NodeMachine for the HTTP layer — writes that may wait for
+// commit, linearizable and local reads, tx status and receipts, node information and metrics.
+// Promises live here, outside the deterministic machine the simulator drives.
+import type { NodeId, TxId } from '../consensus/types.js';
+import { ConsortError } from '../ds/errors.js';
+import type { Tx } from '../kv/tx.js';
+import { NodeMetrics } from './node-metrics.js';
+import { type ExecuteResult, NodeMachine, NotPrimaryError } from './node-machine.js';
+import type { TxStatus } from './tx-outcomes.js';
+
+/** TransactionInvalidError: the write was not committed (another entry took its seqno). */
+export class TransactionInvalidError extends ConsortError {
+  override readonly name = 'TransactionInvalidError';
+  constructor(txId: TxId) {
+    super('TransactionInvalid', `transaction ${txId.view}.${txId.seqno} was rolled back`, {
+      httpStatus: 500,
+    });
+  }
+}
+
+/** FateUnknownError: no outcome within the wait; the write may or may not commit (see /node/tx). */
+export class FateUnknownError extends ConsortError {
+  override readonly name = 'FateUnknownError';
+  readonly txId: TxId | null;
+  constructor(txId: TxId | null, why: string) {
+    const id = txId === null ? '' : ` ${txId.view}.${txId.seqno}`;
+    super('TransactionFateUnknown', `the outcome of transaction${id} is unknown: ${why}`, {
+      httpStatus: 504,
+    });
+    this.txId = txId;
+  }
+}
+
+/** WriteOutcome: the tx id (Pending, or Committed when waited for) and the handler's result. */
+export interface WriteOutcome<T> {
+  readonly txId: TxId | null;
+  readonly committed: boolean;
+  readonly result: T;
+}
+
+export interface NodeServiceDeps {
+  /** nowMs reads the clock for latency metrics only (never for consensus decisions). */
+  readonly nowMs: () => number;
+  /** setTimer arms a one-shot timer (from src/io); returns a cancel function. */
+  readonly setTimer: (delayMs: number, callback: () => void) => () => void;
+}
+
+/** NodeInfo answers /node/state and friends. */
+export interface NodeInfo {
+  readonly nodeId: NodeId;
+  readonly role: string;
+  readonly view: number;
+  readonly primaryId: NodeId | null;
+  readonly commitSeqno: number;
+  readonly lastSeqno: number;
+  readonly voters: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+}
+
+/** NodeService wraps one NodeMachine for request handling. */
+export class NodeService {
+  readonly machine: NodeMachine;
+  readonly metrics: NodeMetrics;
+  private readonly deps: NodeServiceDeps;
+  /** commitWaitMs bounds how long a write waits for its commit before FateUnknown. */
+  readonly commitWaitMs: number;
+
+  constructor(machine: NodeMachine, deps: NodeServiceDeps, commitWaitMs = 10_000) {
+    this.machine = machine;
+    this.deps = deps;
+    this.metrics = new NodeMetrics();
+    this.commitWaitMs = commitWaitMs;
+  }
+
+  info(): NodeInfo {
+    const core = this.machine.core;
+    const configs = core.configs();
+    const latest = configs[configs.length - 1]?.config;
+    return {
+      nodeId: core.id,
+      role: core.role,
+      view: core.view,
+      primaryId: core.primary,
+      commitSeqno: core.commitSeqno,
+      lastSeqno: core.lastSeqno,
+      voters: latest?.voters ?? [],
+      learners: latest?.learners ?? [],
+    };
+  }
+
+  isPrimary(): boolean {
+    return this.machine.core.role === 'primary';
+  }
+
+  /**
+   * write executes `handler` at this node, which must be the primary (NotPrimaryError otherwise —
+   * the HTTP layer forwards). Resolves once proposed, or once committed when `waitForCommit`.
+   */
+  async write<T>(
+    handler: (tx: Tx) => T,
+    options: { readonly waitForCommit: boolean; readonly claimsDigest?: Uint8Array | null },
+  ): Promise<WriteOutcome<T>> {
+    const startedMs = this.deps.nowMs();
+    const executed = this.machine.execute(handler, options.claimsDigest ?? null);
+    if (!('txId' in executed)) return { txId: null, committed: false, result: executed.result };
+    const { txId, result } = executed as ExecuteResult<T>;
+    this.metrics.writes++;
+    const committed = this.waitForOutcome(txId).then(() => {
+      this.metrics.commitLatencyMs.observe(this.deps.nowMs() - startedMs);
+    });
+    if (!options.waitForCommit) {
+      committed.catch(() => {});
+      return { txId, committed: false, result };
+    }
+    await committed;
+    return { txId, committed: true, result };
+  }
+
+  /** waitForOutcome resolves when `txId` commits; rejects if Invalid or after commitWaitMs. */
+  waitForOutcome(txId: TxId): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const cancel = this.deps.setTimer(this.commitWaitMs, () => {
+        if (settled) return;
+        settled = true;
+        reject(new FateUnknownError(txId, `not committed within ${this.commitWaitMs} ms`));
+      });
+      this.machine.onOutcome(txId, (status) => {
+        if (settled) return;
+        settled = true;
+        cancel();
+        if (status === 'Committed') resolve();
+        else reject(new TransactionInvalidError(txId));
+      });
+    });
+  }
+
+  /** readLinearizable runs `handler` on committed state confirmed by a quorum (ReadIndex). */
+  readLinearizable<T>(handler: (tx: Tx) => T): Promise<{ readonly result: T; readonly seqno: number }> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const cancel = this.deps.setTimer(this.commitWaitMs, () => {
+        if (settled) return;
+        settled = true;
+        reject(new NotPrimaryError(null));
+      });
+      this.machine.readIndex((index) => {
+        if (settled) return;
+        settled = true;
+        cancel();
+        if (index === null) {
+          reject(new NotPrimaryError(null));
+          return;
+        }
+        try {
+          const seqno = this.machine.committedSeqno;
+          resolve({ result: handler(this.machine.ledger.store.beginAt(seqno)), seqno });
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  /** readLocal runs `handler` on this node's latest state (may be stale or uncommitted). */
+  readLocal<T>(handler: (tx: Tx) => T): T {
+    return handler(this.machine.ledger.store.begin());
+  }
+
+  status(txId: TxId): TxStatus {
+    return this.machine.status(txId);
+  }
+
+  receipt(txId: TxId): ReturnType<NodeMachine['receipt']> {
+    return this.machine.receipt(txId);
+  }
+}
