@@ -21,6 +21,9 @@ function checkP256(key: KeyObject, what: string): void {
 
 /** PublicKey is an ECDSA P-256 public key (opaque; `keyObject` is for src/crypto only). */
 export class PublicKey {
+  /** spkiDer memoises toDer: exporting a KeyObject costs more than an ECDSA verification. */
+  private spkiDer: Uint8Array | null = null;
+
   private constructor(readonly keyObject: KeyObject) {}
 
   /** PublicKey.fromKeyObject wraps a node:crypto key; throws CryptoFormatError unless P-256. */
@@ -54,7 +57,8 @@ export class PublicKey {
 
   /** toDer returns the SubjectPublicKeyInfo DER (what node ids hash, DESIGN §6). */
   toDer(): Uint8Array {
-    return new Uint8Array(this.keyObject.export({ format: 'der', type: 'spki' }));
+    this.spkiDer ??= new Uint8Array(this.keyObject.export({ format: 'der', type: 'spki' }));
+    return this.spkiDer.slice();
   }
 
   /** toPem returns the SubjectPublicKeyInfo PEM. */

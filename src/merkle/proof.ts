@@ -3,6 +3,7 @@
 // 0x01 node prefix.
 import { assert } from '../ds/assert.js';
 import { bytesEqual } from '../crypto/encoding.js';
+import { sha256 } from '../crypto/sha256.js';
 import { childrenPreimage, HASH_BYTES, hashChildren } from './hashing.js';
 
 /** InclusionProofStep is one sibling on the path from a leaf to the root. */
@@ -30,13 +31,15 @@ export function walkInclusionProof(
 ): InclusionWalk {
   assert(leaf.length === HASH_BYTES, 'walkInclusionProof: 32-byte leaf');
   let acc = leaf;
-  let preimage: Uint8Array | null = null;
-  for (const step of proof) {
-    const [left, right] = 'left' in step ? [step.left, acc] : [acc, step.right];
-    preimage = childrenPreimage(left, right);
-    acc = hashChildren(left, right);
+  const last = proof.length - 1;
+  for (let i = 0; i < last; i++) {
+    const step = proof[i]!;
+    acc = 'left' in step ? hashChildren(step.left, acc) : hashChildren(acc, step.right);
   }
-  return { root: acc, rootPreimage: preimage };
+  if (last < 0) return { root: acc, rootPreimage: null };
+  const step = proof[last]!;
+  const preimage = 'left' in step ? childrenPreimage(step.left, acc) : childrenPreimage(acc, step.right);
+  return { root: sha256(preimage), rootPreimage: preimage };
 }
 
 /**

@@ -55,6 +55,7 @@ function toProofSteps(receipt: Receipt): InclusionProofStep[] {
 export class ReceiptVerifier {
   private readonly service: Certificate;
   private readonly certs = new Map<string, Certificate | null>();
+  private readonly nodeIds = new Map<Certificate, Uint8Array>();
   private readonly endorsed = new Map<string, ReceiptVerification | null>();
 
   /** The constructor throws CryptoFormatError when the service certificate does not parse. */
@@ -93,7 +94,7 @@ export class ReceiptVerifier {
     const walk = walkInclusionProof(leafDigest(components), toProofSteps(receipt));
     const nodeCert = this.certificate(receipt.cert);
     if (nodeCert === null) return fail('InvalidNodeCertificate', 'node certificate does not parse');
-    if (!bytesEqual(hexToBytes(nodeIdOf(nodeCert.publicKey)), hexToBytes(receipt.nodeId, 32))) {
+    if (!bytesEqual(this.nodeIdBytes(nodeCert), hexToBytes(receipt.nodeId, 32))) {
       return fail('NodeIdMismatch', 'nodeId is not the SHA-256 of the node public key');
     }
     const signed = walk.rootPreimage ?? leafPreimage(components);
@@ -107,6 +108,16 @@ export class ReceiptVerifier {
       if (dated !== null) return dated;
     }
     return { ok: true, root: walk.root, rootHex: bytesToHex(walk.root), receipt };
+  }
+
+  private nodeIdBytes(cert: Certificate): Uint8Array {
+    let id = this.nodeIds.get(cert);
+    if (id === undefined) {
+      id = hexToBytes(nodeIdOf(cert.publicKey));
+      if (this.nodeIds.size >= CACHE_ENTRIES_MAX) this.nodeIds.clear();
+      this.nodeIds.set(cert, id);
+    }
+    return id;
   }
 
   private certificate(pem: string): Certificate | null {
