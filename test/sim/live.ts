@@ -8,8 +8,9 @@ import { Simulation } from './simulation.js';
 const LIVE_SLOWDOWN = 4;
 const FRAME_MS_REAL = 50;
 
-/** runLive runs seed `seed` forever (no liveness phase), printing as it goes. */
-export function runLive(seed: number): void {
+/** runLive runs seed `seedOrNull` (default: from the wall clock) forever, printing as it goes. */
+export function runLive(seedOrNull: number | null): void {
+  const seed = seedOrNull ?? Date.now() % 1_000_000;
   const base = deriveOptions(seed, { nodeCount: 3, safetyTicks: Number.POSITIVE_INFINITY });
   const options = {
     ...base,
