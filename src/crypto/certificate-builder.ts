@@ -52,6 +52,17 @@ interface BuildParams extends CertificateValidity {
   readonly issuerKey: PrivateKey;
   readonly issuerPublicKey: PublicKey;
   readonly isCa: boolean;
+  /** Subject alternative names: host names and IP addresses a TLS client may check. */
+  readonly altNames?: { readonly dns?: readonly string[]; readonly ip?: readonly string[] };
+}
+
+function altNamesExtension(names: BuildParams['altNames']): x509.Extension[] {
+  if (names === undefined) return [];
+  const general = [
+    ...(names.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(names.ip ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
+  return general.length === 0 ? [] : [new x509.SubjectAlternativeNameExtension(general, false)];
 }
 
 async function build(params: BuildParams): Promise<Certificate> {
@@ -76,6 +87,7 @@ async function build(params: BuildParams): Promise<Certificate> {
         new x509.KeyUsagesExtension(usages, true),
         await x509.SubjectKeyIdentifierExtension.create(subjectCryptoKey, false, webcrypto),
         await x509.AuthorityKeyIdentifierExtension.create(issuerCryptoKey, false, webcrypto),
+        ...altNamesExtension(params.altNames),
       ],
     },
     webcrypto,
@@ -124,6 +136,8 @@ export interface EndorsedParams extends CertificateValidity {
   readonly subjectKey: PublicKey;
   readonly issuerCertificate: Certificate;
   readonly issuerKey: PrivateKey;
+  /** Names the node's HTTPS and node-to-node listeners answer to (SAN extension). */
+  readonly altNames?: { readonly dns?: readonly string[]; readonly ip?: readonly string[] };
 }
 
 /** createNodeCertificate creates a node certificate endorsed (signed) by the service key. */

@@ -68,6 +68,7 @@ export async function createNodeIdentity(
   const cert = await createNodeCertificate({
     subjectName: 'CN=Consort Node',
     subjectKey: keys.publicKey,
+    altNames: { dns: ['localhost'], ip: ['127.0.0.1', '::1'] },
     issuerCertificate: Certificate.fromPem(service.certPem),
     issuerKey: PrivateKey.fromPem(service.keyPem),
     ...validity(),
