@@ -174,6 +174,10 @@ export class RaftCore {
   nextTxId(): TxId {
     return { view: this.viewValue, seqno: this.log.lastSeqno + 1 };
   }
+  /** matchOf returns the primary's view of a peer's matching seqno (undefined if not a peer). */
+  matchOf(id: NodeId): number | undefined {
+    return this.progress.get(id)?.matchSeqno;
+  }
   /** canPropose tells whether a proposal would be accepted now (primary, queue not full). */
   canPropose(): boolean {
     return (

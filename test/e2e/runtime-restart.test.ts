@@ -40,7 +40,16 @@ test('a single node commits, restarts from its workspace and keeps state and rec
       { id: workspace.node.id, certPem: workspace.node.certPem, nodeAddress: '127.0.0.1:0', rpcAddress: '127.0.0.1:0' },
     ];
     const open = (): Promise<NodeRuntime> =>
-      createNodeRuntime({ workspace, genesisNodes, host: '127.0.0.1', nodePort: 0, timing, logger });
+      createNodeRuntime({
+        workspace,
+        genesisNodes,
+        bootstrapPeers: genesisNodes,
+        trustJoiners: false,
+        host: '127.0.0.1',
+        nodePort: 0,
+        timing,
+        logger,
+      });
     let rt = await open();
     await until(() => rt.service.isPrimary() && rt.machine.core.commitSeqno > 2);
     const outcomes = [];

@@ -14,6 +14,7 @@ import { ledgerFileFormat } from '../../ledger/chunking.js';
 import { LedgerSecret } from '../../ledger/ledger-secret.js';
 import { bytesToJson } from '../../kv/values.js';
 import { isGenesisDone, NODES_INFO, type NodeInfoRecord, writeGenesis } from '../../node/gov-tables.js';
+import { reconcileMembership } from '../../node/join.js';
 import { NodeMachine } from '../../node/node-machine.js';
 import { NodeService } from '../../node/node-service.js';
 import type { Workspace } from './workspace.js';
@@ -52,6 +53,10 @@ export interface NodeRuntimeOptions {
   readonly workspace: Workspace;
   /** The founding nodes (same list on every founder); null for a node that joined. */
   readonly genesisNodes: readonly GenesisNode[] | null;
+  /** Where to reach other nodes before public:ccf.gov.nodes.info says (founders: genesisNodes). */
+  readonly bootstrapPeers: readonly { readonly id: NodeId; readonly nodeAddress: string }[];
+  /** Admit joiners without governance (sandbox only; becomes a governance action). */
+  readonly trustJoiners: boolean;
   readonly host: string;
   readonly nodePort: number;
   readonly timing: TimingOptions;
@@ -178,7 +183,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     if (version === peersVersion) return;
     peersVersion = version;
     const peers = new Map<NodeId, { host: string; port: number }>();
-    for (const n of options.genesisNodes ?? []) peers.set(n.id, parseAddress(n.nodeAddress));
+    for (const n of options.bootstrapPeers) peers.set(n.id, parseAddress(n.nodeAddress));
     running.ledger.store.begin().map(NODES_INFO).forEach((value, key) => {
       const info = bytesToJson(value) as NodeInfoRecord;
       if (info.status !== 'Retired') peers.set(new TextDecoder().decode(key), parseAddress(info.node_address));
@@ -224,6 +229,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     running.tick();
     refreshPeers();
     maybeGenesis();
+    if (options.trustJoiners) reconcileMembership(service, 10 * timing.signatureIntervalTxCount);
   });
   logger.log('info', 'node started', { nodeId: workspace.node.id, nodePort: transport.port });
 
