@@ -5,7 +5,7 @@ import type { NodeId, TxId } from '../consensus/types.js';
 import { ConsortError } from '../ds/errors.js';
 import type { Tx } from '../kv/tx.js';
 import { NodeMetrics } from './node-metrics.js';
-import { type ExecuteResult, NodeMachine, NotPrimaryError } from './node-machine.js';
+import { type ExecuteResult, type NodeMachine, NotPrimaryError } from './node-machine.js';
 import type { TxStatus } from './tx-outcomes.js';
 
 /** TransactionInvalidError: the write was not committed (another entry took its seqno). */
