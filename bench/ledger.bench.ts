@@ -1,0 +1,201 @@
+// Ledger benchmark (issue 3 §6): Merkle append rate and memory for 1M leaves; single-node durable
+// append through NodeMachine + real ledger files (256-byte values, fdatasync per batch); receipt
+// verification rate vs raw ECDSA P-256 verify; audit MB/s over a generated ledger (--audit-gb,
+// default 1); snapshot restore of 1M keys from a snapshot file in a child process (time, peak RSS).
+// Prints a table and writes bench/results/ledger-<date>.json.
+//
+// Usage: npm run bench:ledger [-- --tx=200000 --audit-gb=1 --keys=1000000]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { testService } from '../test/support/identities.js';
+import { auditDirectory } from '../src/cli/commands/audit.js';
+import { signSha256, verifySha256 } from '../src/crypto/ecdsa.js';
+import { sha256 } from '../src/crypto/sha256.js';
+import { utf8 } from '../src/crypto/encoding.js';
+import { open, tempDir } from '../src/io/ledger-files.test-helper.js';
+import { becomePrimary, singleNode, writeMany } from '../src/io/ledger-single-node.test-helper.js';
+import { encodeSnapshotFile } from '../src/io/ledger-snapshot-file.js';
+import { Store } from '../src/kv/store.js';
+import { encodeLedgerSnapshot } from '../src/ledger/ledger-snapshot.js';
+import { LedgerSecret } from '../src/ledger/ledger-secret.js';
+import { LedgerState } from '../src/ledger/ledger-state.js';
+import { MerkleTree } from '../src/merkle/merkle-tree.js';
+import { ReceiptVerifier } from '../src/receipt/verify-receipt.js';
+
+function option(name: string, fallback: number): number {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg === undefined ? fallback : Number(arg.slice(name.length + 3));
+}
+
+const secret = new LedgerSecret(new Uint8Array(32).fill(1));
+const MiB = 2 ** 20;
+
+function benchMerkle(leafCount: number): Record<string, number> {
+  const leaves = Array.from({ length: 1024 }, (_, i) => sha256(new Uint8Array([i & 255, i >> 8])));
+  global.gc?.();
+  const used = (): number => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  const heapBefore = used();
+  const tree = new MerkleTree();
+  const started = performance.now();
+  for (let i = 0; i < leafCount; i++) tree.append(leaves[i & 1023]!);
+  const ms = performance.now() - started;
+  const heapMiB = (used() - heapBefore) / MiB;
+  return { leafCount, appendLeavesPerSec: leafCount / (ms / 1000), memoryMiB: heapMiB, rootFirstByte: tree.root()[0]! };
+}
+
+async function benchAppend(txCount: number) {
+  const service = await testService();
+  const { dir, cleanup } = tempDir('bench-append');
+  try {
+    const files = await open(dir);
+    const m = singleNode(files, service.nodes[0]!, secret);
+    await becomePrimary(m);
+    const syncsBefore = files.stats.datasyncCount;
+    const persistsBefore = files.stats.persistCount;
+    const started = performance.now();
+    await writeMany(m, { count: txCount, value: new Uint8Array(256).fill(7) });
+    const ms = performance.now() - started;
+    const syncs = files.stats.datasyncCount - syncsBefore;
+    const receipts = benchReceipts(m, service, 2000);
+    m.stop();
+    await files.close();
+    return {
+      append: {
+        txCount,
+        durableTxPerSec: txCount / (ms / 1000),
+        fdatasyncCount: syncs,
+        persistCount: files.stats.persistCount - persistsBefore,
+        txPerFdatasync: txCount / Math.max(1, syncs),
+        bytesAppended: files.stats.bytesAppended,
+      },
+      receipts,
+    };
+  } finally {
+    cleanup();
+  }
+}
+
+function benchReceipts(m: ReturnType<typeof singleNode>, service: Awaited<ReturnType<typeof testService>>, count: number) {
+  const commit = m.core.commitSeqno;
+  const receipts: unknown[] = [];
+  for (let seqno = commit - 1; seqno > 1 && receipts.length < count; seqno--) {
+    const r = m.receipt({ view: m.core.viewAt(seqno)!, seqno });
+    if (r.ok) receipts.push(JSON.parse(JSON.stringify(r.receipt)));
+  }
+  const verifier = new ReceiptVerifier(service.serviceCertPem);
+  let started = performance.now();
+  for (const r of receipts) if (!verifier.verify(r).ok) throw new Error('receipt did not verify');
+  const receiptMs = performance.now() - started;
+  const key = service.nodes[0]!.privateKey;
+  const publicKey = key.publicKey();
+  const preimage = new Uint8Array(64).fill(9);
+  const signature = signSha256(key, preimage);
+  started = performance.now();
+  for (let i = 0; i < receipts.length; i++) if (!verifySha256(publicKey, preimage, signature)) throw new Error('verify');
+  const rawMs = performance.now() - started;
+  const receiptsPerSec = receipts.length / (receiptMs / 1000);
+  const rawVerifiesPerSec = receipts.length / (rawMs / 1000);
+  return { count: receipts.length, receiptsPerSec, rawVerifiesPerSec, ratio: receiptsPerSec / rawVerifiesPerSec };
+}
+
+async function benchAudit(auditGb: number) {
+  const service = await testService();
+  const { dir, cleanup } = tempDir('bench-audit');
+  try {
+    mkdirSync(`${dir}/certs`);
+    writeFileSync(`${dir}/certs/node.pem`, service.nodes[0]!.certPem);
+    const files = await open(`${dir}/ledger`);
+    const m = singleNode(files, service.nodes[0]!, secret);
+    await becomePrimary(m);
+    const valueBytes = 4096;
+    const txCount = Math.ceil((auditGb * 1e9) / (valueBytes + 120));
+    const started = performance.now();
+    await writeMany(m, { count: txCount, value: new Uint8Array(valueBytes).fill(3), privateEvery: 10 });
+    const generateSec = (performance.now() - started) / 1000;
+    m.stop();
+    await files.close();
+    const out: Record<string, number> = { txCount, valueBytes, generateSec };
+    for (const withSecret of [false, true]) {
+      const run = await auditDirectory({
+        dir: `${dir}/ledger`,
+        serviceCertPem: service.serviceCertPem,
+        nodeCertsDir: `${dir}/certs`,
+        secret: withSecret ? secret : null,
+        progress: false,
+      });
+      if (run.auditor.failure !== null) throw new Error(`audit failed: ${JSON.stringify(run.auditor.failure)}`);
+      const label = withSecret ? 'withSecret' : 'noSecret';
+      out[`${label}MBPerSec`] = run.bytes / 1e6 / run.seconds;
+      out[`${label}EntriesPerSec`] = run.auditor.stats.entries / run.seconds;
+      out.ledgerBytes = run.bytes;
+    }
+    return out;
+  } finally {
+    cleanup();
+  }
+}
+
+/** restoreChild runs in the child: load the ledger dir (snapshot file) and rebuild the state. */
+async function restoreChild(dir: string): Promise<void> {
+  const started = performance.now();
+  const files = await open(dir);
+  const loaded = files.load();
+  const loadMs = performance.now() - started;
+  const state = new LedgerState({ secret, signer: { nodeId: 'x', sign: () => new Uint8Array(0) } });
+  state.reset(loaded.snapshot!);
+  const totalMs = performance.now() - started;
+  const keys = state.store.mapNames().reduce((n, name) => n + state.store.keyCount(name), 0);
+  process.stdout.write(JSON.stringify({ loadMs, totalMs, keys, maxRssMiB: (process.resourceUsage().maxRSS * 1024) / MiB }));
+}
+
+function benchRestore(keyCount: number): Record<string, number> {
+  const { dir, cleanup } = tempDir('bench-restore');
+  try {
+    const store = new Store();
+    const tree = new MerkleTree();
+    const perTx = 1000;
+    const value = new Uint8Array(100).fill(5);
+    let seqno = 0;
+    for (let done = 0; done < keyCount; done += perTx) {
+      seqno++;
+      const tx = store.begin();
+      const map = tx.map(seqno % 2 === 0 ? 'public:bench' : 'bench');
+      for (let i = 0; i < perTx; i++) map.set(utf8(`key-${(done + i).toString().padStart(12, '0')}`), value);
+      store.commit(tx, seqno);
+      tree.append(sha256(utf8(String(seqno))));
+    }
+    const data = encodeLedgerSnapshot(tree, store, seqno);
+    const file = encodeSnapshotFile({ seqno, view: 1, configs: [{ seqno: 0, config: { voters: ['x'], learners: [] } }], data });
+    writeFileSync(`${dir}/snapshot_${seqno}.committed`, file);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, `--restore-child=${dir}`], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
+    if (child.status !== 0) throw new Error(`restore child failed: ${child.stderr}`);
+    const r = JSON.parse(child.stdout) as Record<string, number>;
+    if (r.keys !== keyCount) throw new Error(`restored ${r.keys} keys`);
+    return { keyCount, snapshotFileMiB: file.length / MiB, ...r };
+  } finally {
+    cleanup();
+  }
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
+  results.merkle = benchMerkle(1_000_000);
+  console.log('merkle', results.merkle);
+  results.durable = await benchAppend(option('tx', 200_000));
+  console.log('durable append + receipts', results.durable);
+  results.audit = await benchAudit(option('audit-gb', 1));
+  console.log('audit', results.audit);
+  results.restore = benchRestore(option('keys', 1_000_000));
+  console.log('snapshot restore', results.restore);
+  mkdirSync(new URL('results/', import.meta.url), { recursive: true });
+  const path = new URL(`results/ledger-${new Date().toISOString().slice(0, 10)}.json`, import.meta.url);
+  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`wrote ${path.pathname}`);
+}
+
+const child = process.argv.find((a) => a.startsWith('--restore-child='));
+if (child !== undefined) await restoreChild(child.slice('--restore-child='.length));
+else await main();
