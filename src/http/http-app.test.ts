@@ -5,20 +5,9 @@
 // requests through fastify's inject(), the cluster ticked by hand until each request settles.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
-import { createTestUser, HttpCluster, type TestUser } from '../../test/http/http-cluster.js';
+import { createTestUser, expectError, HttpCluster, type TestUser } from '../../test/http/http-cluster.js';
 import { ReceiptVerifier } from '../receipt/verify-receipt.js';
 import { requestBodyBytesMax } from '../constants.js';
-
-/** expectError checks status, the `{"error":{"code","message"}}` shape and the code. */
-export function expectError(response: LightMyRequestResponse, status: number, code: string): void {
-  assert.equal(response.statusCode, status, response.body);
-  assert.match(String(response.headers['content-type']), /^application\/json/);
-  const body = response.json() as { error: { code: unknown; message: unknown } };
-  assert.equal(body.error.code, code, response.body);
-  assert.equal(typeof body.error.message, 'string');
-  assert.ok((body.error.message as string).length > 0);
-}
 
 describe('HTTP API, single node', () => {
   let cluster: HttpCluster;

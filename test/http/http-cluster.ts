@@ -3,6 +3,7 @@
 // ForwardChannels wired in memory and a fake clock driving NodeService and forwarding timers.
 // Requests go through `inject()` (no sockets); the caller's certificate travels in a test-only
 // header that the test `clientCertOf` hook reads (production reads the TLS socket).
+import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createIdentityCertificate } from '../../src/crypto/certificate-builder.js';
 import { generateKeyPair } from '../../src/crypto/ecdsa.js';
@@ -16,6 +17,16 @@ import { addUserCert } from '../../src/http/users.js';
 import { NodeService } from '../../src/node/node-service.js';
 import { MachineCluster } from '../node/machine-cluster.js';
 import { testService } from '../support/identities.js';
+
+/** expectError checks status, the `{"error":{"code","message"}}` shape and the code. */
+export function expectError(response: LightMyRequestResponse, status: number, code: string): void {
+  assert.equal(response.statusCode, status, response.body);
+  assert.match(String(response.headers['content-type']), /^application\/json/);
+  const body = response.json() as { error: { code: unknown; message: unknown } };
+  assert.equal(body.error.code, code, response.body);
+  assert.equal(typeof body.error.message, 'string');
+  assert.ok((body.error.message as string).length > 0);
+}
 
 /** testCertHeader carries a base64 DER client certificate in in-process tests only. */
 export const testCertHeader = 'x-test-client-cert';
@@ -76,6 +87,8 @@ export interface HttpClusterOptions {
   /** tickMs is the fake time one cluster tick advances (default 10). */
   readonly tickMs?: number;
   readonly commitWaitMs?: number;
+  /** tlsClientCerts: read client certificates from the TLS socket (real listen), not the header. */
+  readonly tlsClientCerts?: boolean;
 }
 
 export class HttpCluster {
@@ -132,7 +145,7 @@ export class HttpCluster {
         tls: { keyPem: identity.privateKey.toPem(), certPem: identity.certPem },
         serviceCertPem: this.machines.service.serviceCertPem,
         endpoints: options.endpoints ?? loggingEndpoints(),
-        clientCertOf: testClientCertOf,
+        ...(options.tlsClientCerts === true ? {} : { clientCertOf: testClientCertOf }),
         ...(options.limits === undefined ? {} : { limits: options.limits }),
       },
     );
