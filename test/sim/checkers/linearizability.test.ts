@@ -168,7 +168,7 @@ describe('violations', () => {
   it('an unknown-fate write cannot take effect before its invocation', () => {
     const w = put(1, 'k', 'a', [50, null]);
     const r = get(2, 'k', 'a', [0, 10]);
-    expectViolation(checkLinearizable([w, r]), 'k', [r]);
+    expectViolation(checkLinearizable([w, r]), 'k', [r]); // w is past the shortest prefix
   });
 
   it('reports the shortest failing prefix, not the whole history', () => {
@@ -327,11 +327,118 @@ describe('random histories from an atomic register', () => {
   });
 });
 
+/** bruteForce decides tiny histories by enumerating every subset of unknown-fate ops and every
+ * order of the ops kept; the reference the checker is compared against. */
+function bruteForce(history: readonly KvHistoryOp[]): boolean {
+  const ops = history.filter((o) => o.responseTime === null ? o.kind !== 'get' : o.result.ok);
+  const unknown = ops.filter((o) => o.responseTime === null);
+  for (let mask = 0; mask < 1 << unknown.length; mask++) {
+    const kept = ops.filter((o) => o.responseTime !== null || (mask >> unknown.indexOf(o)) & 1);
+    if (someOrderWorks(kept)) return true;
+  }
+  return false;
+}
+
+function someOrderWorks(ops: readonly KvHistoryOp[]): boolean {
+  const order: number[] = [];
+  const used = new Array<boolean>(ops.length).fill(false);
+  const stack: number[] = [0]; // next candidate index to try at each depth (no recursion)
+  while (stack.length > 0) {
+    if (order.length === ops.length) {
+      if (sequentiallyValid(order.map((i) => ops[i]!))) return true;
+    }
+    const depth = stack.length - 1;
+    const candidate = stack[depth]!;
+    if (order.length === ops.length || candidate >= ops.length) {
+      stack.pop();
+      const undone = order.pop();
+      if (undone !== undefined) used[undone] = false;
+      continue;
+    }
+    stack[depth] = candidate + 1;
+    if (used[candidate]) continue;
+    const c = ops[candidate]!;
+    // Real time: nothing left unplaced may have responded before c was invoked.
+    const blocked = ops.some((o, i) => !used[i] && i !== candidate &&
+      o.responseTime !== null && o.responseTime < c.invokeTime);
+    if (blocked) continue;
+    used[candidate] = true;
+    order.push(candidate);
+    stack.push(0);
+  }
+  return false;
+}
+
+function sequentiallyValid(ops: readonly KvHistoryOp[]): boolean {
+  let value: string | null = null;
+  for (const o of ops) {
+    if (o.kind === 'get' && o.result.value !== value) return false;
+    if (o.kind === 'put') value = o.value!;
+    if (o.kind === 'cas') {
+      if (value === o.expected) value = o.value!;
+      else if (o.responseTime !== null) return false;
+    }
+  }
+  return true;
+}
+
+function tinyRandomHistory(rng: SeededRng): KvHistoryOp[] {
+  const values = [null, 'a', 'b'];
+  const pick = (): string | null => values[rng.int(0, 2)]!;
+  const history: KvHistoryOp[] = [];
+  const count = rng.int(1, 6);
+  for (let i = 0; i < count; i++) {
+    const invokeTime = rng.int(0, 10);
+    const responseTime = rng.chance(0.25) ? null : invokeTime + rng.int(0, 6);
+    const roll = rng.next();
+    const result = { ok: rng.chance(0.9), value: pick() };
+    const common = { id: i, clientId: i, key: 'k', invokeTime, responseTime, result };
+    if (roll < 0.4) history.push({ ...common, kind: 'get' });
+    else if (roll < 0.75) history.push({ ...common, kind: 'put', value: pick() ?? 'a' });
+    else history.push({ ...common, kind: 'cas', expected: pick(), value: pick() ?? 'b' });
+  }
+  return history;
+}
+
+describe('agreement with brute force on tiny histories', () => {
+  it('gives the brute-force verdict on 3,000 random tiny histories', () => {
+    let violations = 0;
+    for (let seed = 1; seed <= 3000; seed++) {
+      const history = tinyRandomHistory(new SeededRng(seed));
+      const expected = bruteForce(history);
+      const result = checkLinearizable(history);
+      assert.equal(result.ok, expected, `seed ${seed}: ${JSON.stringify(result)}`);
+      // The explanation alone is a violation too (the core fails on its own).
+      if (result.ok === false) assert.equal(bruteForce(result.ops), false, `core, seed ${seed}`);
+      if (!expected) violations += 1;
+    }
+    assert.ok(violations > 500 && violations < 2500, `violations ${violations}`);
+  });
+});
+
+/** concurrencyMax is the largest number of completed ops in flight at one instant. */
+function concurrencyMax(history: readonly KvHistoryOp[]): number {
+  const events = history
+    .filter((o) => o.responseTime !== null)
+    .flatMap((o) => [[o.invokeTime, 1], [o.responseTime!, -1]] as const)
+    .sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  let now = 0;
+  let max = 0;
+  for (const [, delta] of events) {
+    now += delta;
+    max = Math.max(max, now);
+  }
+  return max;
+}
+
 describe('size and budget', () => {
   it('checks 2,000 ops over 5 keys with 8 concurrent clients', () => {
     const rng = new SeededRng(2024);
     const shape = { opCount: 2000, keyCount: 5, clientCount: 8, unknownRate: 0.02, valueSpace: 0 };
-    assert.deepEqual(checkLinearizable(randomHistory(rng, shape)), { ok: true });
+    const history = randomHistory(rng, shape);
+    assert.equal(history.length, 2000);
+    assert.ok(concurrencyMax(history) >= 6, `concurrency ${concurrencyMax(history)}`);
+    assert.deepEqual(checkLinearizable(history), { ok: true });
   });
 
   it('returns unknown with a reason when the state budget runs out', () => {

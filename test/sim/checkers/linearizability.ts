@@ -110,9 +110,12 @@ export function checkLinearizable(
   const unknownKeys: string[] = [];
   for (const key of [...byKey.keys()].sort()) {
     const ops = normalize(byKey.get(key) ?? []);
+    const statesBefore = budget.statesLeft;
     const outcome = searchKey(ops, budget);
     if (outcome === 'violation') {
-      const explanation = explain(ops, history, { statesLeft: statesMax });
+      // A prefix or core trial is usually no harder than the search that found the violation.
+      const trialStatesMax = Math.max(1_000, 4 * (statesBefore - budget.statesLeft));
+      const explanation = explain(ops, history, { statesLeft: statesMax }, trialStatesMax);
       return { ok: false, key, message: `key ${JSON.stringify(key)}: ${explanation.message}`,
         ops: explanation.ops };
     }
@@ -183,18 +186,19 @@ function partitionByKey(history: readonly KvHistoryOp[]): Map<string, SearchOp[]
  * and unknown-fate writes whose value no get returned and no cas expected. Such a write can
  * always be linearized "never": any op it would precede either overwrites its value, or is an
  * unknown cas that may be moved to the end. This keeps timeouts from blowing up the search.
+ * (A write's value is never null, so `observed` holding null is harmless.)
  */
 function normalize(ops: readonly SearchOp[]): SearchOp[] {
-  const observed = new Set<string>();
-  for (const op of ops) {
-    if (op.kind === 'get' && op.unknown) continue;
-    if (op.kind !== 'put' && op.read !== null) observed.add(op.read);
+  let current = ops.filter((op) => !(op.unknown && op.kind === 'get'));
+  // Dropping a cas can unobserve another write: repeat until stable (at most ops.length rounds).
+  for (let round = 0; round <= ops.length; round++) {
+    const observed = new Set<string | null>();
+    for (const op of current) if (op.kind !== 'put') observed.add(op.read);
+    const kept = current.filter((op) => !op.unknown || observed.has(op.write));
+    if (kept.length === current.length) return kept;
+    current = kept;
   }
-  return ops.filter((op) => {
-    if (!op.unknown) return true;
-    if (op.kind === 'get') return false;
-    return op.write !== null && observed.has(op.write);
-  });
+  assert(false, 'normalize: each round removes an op or stops');
 }
 
 /** eventOrder lists entries as opIndex*2 (call) or opIndex*2+1 (return), sorted by time;
@@ -217,18 +221,23 @@ function searchKey(ops: readonly SearchOp[], budget: Budget): Outcome {
   const { next } = list;
   const head = list.head;
   const model = internModel(ops);
+  const twins = twinsOf(ops);
   const bits = new Uint32Array(Math.ceil(ops.length / 32));
+  const isSet = (opIndex: number): boolean => (bits[opIndex >> 5]! & (1 << (opIndex & 31))) !== 0;
   const cache = new Map<number, CacheEntry[]>();
   const stackEntry: number[] = [];
   const stackState: number[] = [];
+  let completedLeft = ops.filter((op) => !op.unknown).length;
   let bitsHash = 0;
   let state = model.nullId;
   let entry = next[head]!;
-  while (next[head] !== NIL) {
-    assert(entry !== NIL, 'searchKey: the list always ends with a return entry');
+  // Done when every completed op is linearized: the remaining unknown-fate ops take "never".
+  while (completedLeft > 0) {
+    assert(entry !== NIL, 'searchKey: a completed op\'s return is always ahead');
     const opIndex = entry >> 1;
     if ((entry & 1) === 0) {
-      const stateNext = model.step(opIndex, state);
+      const twin = twins[opIndex]!;
+      const stateNext = twin !== NIL && !isSet(twin) ? REJECT : model.step(opIndex, state);
       if (stateNext !== REJECT) {
         bits[opIndex >> 5]! ^= 1 << (opIndex & 31);
         bitsHash ^= opHash(opIndex);
@@ -237,6 +246,7 @@ function searchKey(ops: readonly SearchOp[], budget: Budget): Outcome {
           if (budget.statesLeft < 0) return 'exhausted';
           stackEntry.push(entry);
           stackState.push(state);
+          if (!ops[opIndex]!.unknown) completedLeft -= 1;
           state = stateNext;
           lift(list, entry);
           entry = next[head]!;
@@ -252,14 +262,35 @@ function searchKey(ops: readonly SearchOp[], budget: Budget): Outcome {
       if (popped === undefined) return 'violation';
       state = stackState.pop()!;
       const poppedOp = popped >> 1;
+      if (!ops[poppedOp]!.unknown) completedLeft += 1;
       bits[poppedOp >> 5]! ^= 1 << (poppedOp & 31);
       bitsHash ^= opHash(poppedOp);
       unlift(list, popped);
       entry = next[popped]!;
     }
   }
-  assert(stackEntry.length === ops.length, 'searchKey: every op linearized');
+  assert(stackEntry.length <= ops.length, 'searchKey: each op linearized at most once');
   return 'linearizable';
+}
+
+/**
+ * twinsOf links each unknown-fate op to the previous identical one (same kind, read, write; by
+ * invocation): it may only be linearized after its twin. Identical ops with no response are
+ * interchangeable, and any linearization can use them in invocation order, so this symmetry
+ * reduction is exact; it turns 2^k subsets of k identical timed-out writes into k + 1.
+ */
+function twinsOf(ops: readonly SearchOp[]): Int32Array {
+  const twins = new Int32Array(ops.length).fill(NIL);
+  const latest = new Map<string, number>();
+  const order = ops.map((_, i) => i).filter((i) => ops[i]!.unknown);
+  order.sort((a, b) => ops[a]!.invokeTime - ops[b]!.invokeTime || a - b);
+  for (const i of order) {
+    const op = ops[i]!;
+    const signature = JSON.stringify([op.kind, op.read, op.write]);
+    twins[i] = latest.get(signature) ?? NIL;
+    latest.set(signature, i);
+  }
+  return twins;
 }
 
 interface EventList {
@@ -344,11 +375,18 @@ function opHash(opIndex: number): number {
 
 interface Model {
   readonly nullId: number;
-  /** step returns the register's next state (interned) or REJECT if the op cannot go now. */
+  /** step returns the next search state or REJECT if the op cannot (usefully) go now. */
   step(opIndex: number, state: number): number;
 }
 
-/** internModel maps values to small integers and precomputes each op's transition. */
+/**
+ * internModel maps values to small integers and precomputes each op's transition. A search state
+ * is `valueId * 2 + unobserved`, where `unobserved` = the last op was an unknown-fate write that
+ * nothing has read yet. Three dominance rules prune useless uses of unknown-fate ops (each such
+ * use can be deleted from a linearization, leaving a valid one; "never" is always allowed):
+ * an unknown cas that would fail, an unknown write that leaves the value unchanged, and an
+ * unknown write immediately overwritten by a put. Gets and cas observe what they succeed on.
+ */
 function internModel(ops: readonly SearchOp[]): Model {
   const ids = new Map<string | null, number>([[null, 0]]);
   const idOf = (v: string | null): number => {
@@ -363,16 +401,13 @@ function internModel(ops: readonly SearchOp[]): Model {
   const writes = Int32Array.from(ops, (op) => idOf(op.write));
   const step = (opIndex: number, state: number): number => {
     const op = ops[opIndex]!;
-    const read = reads[opIndex]!;
-    switch (op.kind) {
-      case 'put':
-        return writes[opIndex]!;
-      case 'get':
-        return state === read ? state : REJECT;
-      case 'cas':
-        if (state === read) return writes[opIndex]!;
-        return op.unknown ? state : REJECT; // an unknown cas may run and fail: no effect
-    }
+    const value = state >> 1;
+    const write = writes[opIndex]!;
+    if (op.kind === 'get') return value === reads[opIndex] ? value * 2 : REJECT;
+    if (op.kind === 'put' && (state & 1) === 1) return REJECT;
+    if (op.kind === 'cas' && value !== reads[opIndex]) return REJECT;
+    if (!op.unknown) return write * 2;
+    return write === value ? REJECT : write * 2 + 1;
   };
   return { nullId: 0, step };
 }
@@ -418,48 +453,81 @@ interface Explanation {
 }
 
 /**
- * explain finds the shortest failing prefix (binary search over return events), then relaxes
- * each other completed op to unknown fate, keeping the relaxation while the prefix still fails.
- * The ops left (the core) cannot be linearized together even with every other op removed.
+ * explain finds the shortest failing prefix (binary search over return events), then a core:
+ * completed ops are relaxed to unknown fate (delta-debugging chunks, halving) while the prefix
+ * still fails, then unknown-fate writes are dropped likewise when that misleads no read. What is left
+ * fails on its own; each completed op in it is needed as observed. Each trial spends at most
+ * `trialStatesMax` of `budget`; a trial that runs out keeps the ops (conservative).
  */
 function explain(
   ops: readonly SearchOp[],
   history: readonly KvHistoryOp[],
   budget: Budget,
+  trialStatesMax: number,
 ): Explanation {
   const completedCount = ops.filter((op) => !op.unknown).length;
   assert(completedCount >= 1, 'explain: only unknown-fate ops always linearize');
+  const fails = (trial: readonly SearchOp[]): boolean => {
+    const trialBudget = { statesLeft: Math.min(trialStatesMax, budget.statesLeft) };
+    const outcome = searchKey(trial, trialBudget);
+    budget.statesLeft -= Math.min(trialStatesMax, budget.statesLeft) - trialBudget.statesLeft;
+    return outcome === 'violation';
+  };
   let lo = 1;
   let hi = completedCount; // the whole (normalized) key history fails
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (searchKey(prefixOps(ops, mid).ops, budget) === 'violation') hi = mid;
+    if (fails(prefixOps(ops, mid).ops)) hi = mid;
     else lo = mid + 1;
   }
-  const shortest = prefixOps(ops, hi);
-  const last = shortest.last;
-  let prefix = shortest.ops;
-  const candidates = prefix
-    .filter((op) => !op.unknown && op !== last)
-    .sort((a, b) => a.invokeTime - b.invokeTime || a.source - b.source);
-  for (const candidate of candidates) {
-    if (budget.statesLeft <= 0) break;
-    const trial = normalize(prefix.map((op) => (op === candidate ? relax(op) : op)));
-    if (searchKey(trial, budget) === 'violation') prefix = trial;
-  }
-  const core = prefix.filter((op) => !op.unknown);
-  const verdict = searchKey(core, budget);
-  if (verdict !== 'exhausted') assert(verdict === 'violation', 'explain: the core must fail');
-  const coreOps = core
-    .sort((a, b) => a.invokeTime - b.invokeTime || a.source - b.source)
-    .map((op) => history[op.source]!);
+  const { last, ops: prefix } = prefixOps(ops, hi);
+  const core = shrink(prefix, last, fails);
+  const verdict = searchKey(core, { statesLeft: trialStatesMax });
+  if (verdict !== 'exhausted') assert(verdict === 'violation', 'explain: the core fails alone');
   const lastOp = history[last.source]!;
+  const observed = core.filter((op) => !op.unknown).map((op) => history[op.source]!);
+  const relaxed = core.filter((op) => op.unknown).map((op) => history[op.source]!);
   const message =
     `not linearizable from the response of op ${String(lastOp.id)} at t=${last.responseTime} ` +
-    `(shortest failing prefix: ${hi} of ${completedCount} responses); ` +
-    `${coreOps.length} op(s) cannot be linearized together: ` +
-    coreOps.map(describeOp).join('; ');
-  return { message, ops: coreOps };
+    `(shortest failing prefix: ${hi} of ${completedCount} responses); these ops cannot be ` +
+    `linearized together: ${observed.map(describeOp).join('; ')}` +
+    (relaxed.length === 0 ? '' : `; with, taking effect any time after invocation or never: ` +
+      relaxed.map(describeOp).join('; '));
+  return { message, ops: core.map((op) => history[op.source]!) };
+}
+
+/** shrink returns a failing sub-history of `prefix` (sorted by invocation); see explain. */
+function shrink(
+  prefix: readonly SearchOp[],
+  last: SearchOp,
+  fails: (trial: readonly SearchOp[]) => boolean,
+): SearchOp[] {
+  let current = prefix.slice();
+  // Relaxing `last` cannot keep a shortest failing prefix failing: it is never a candidate.
+  // Reads first: relaxing a read drops it, which often lets the writes it observed go too.
+  let candidates = current.filter((op) => !op.unknown && op !== last && op.kind === 'get');
+  candidates.push(...current.filter((op) => !op.unknown && op !== last && op.kind !== 'get'));
+  for (let chunk = Math.ceil(candidates.length / 2); candidates.length > 0; ) {
+    const kept: SearchOp[] = [];
+    for (let start = 0; start < candidates.length; start += chunk) {
+      const group = new Set(candidates.slice(start, start + chunk));
+      const trial = normalize(current.map((op) => (group.has(op) ? relax(op) : op)));
+      if (fails(trial)) current = trial;
+      else kept.push(...group);
+    }
+    candidates = kept;
+    if (chunk === 1) break;
+    chunk = Math.ceil(chunk / 2);
+  }
+  // Drop unknown-fate writes still failing without them, unless that would leave a completed
+  // op reading a value nobody writes (a misleading "read of a value never written").
+  for (const op of current.filter((o) => o.unknown)) {
+    const writesSame = current.some((o) => o !== op && o.kind !== 'get' && o.write === op.write);
+    const readByCompleted = current.some((o) => !o.unknown && o.kind !== 'put' && o.read === op.write);
+    const trial = current.filter((o) => o !== op);
+    if ((writesSame || !readByCompleted) && fails(trial)) current = trial;
+  }
+  return current.sort((a, b) => a.invokeTime - b.invokeTime || a.source - b.source);
 }
 
 /** describeOp renders one op, e.g. `#7 client 2 get() -> "a" [25, 30]`. */
