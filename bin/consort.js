@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Entry point of the `consort` command: loads the TypeScript CLI through tsx's ESM loader.
-import { register } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// Entry point of the `consort` command: registers tsx's ESM hooks (TypeScript runs directly, no
+// build step) and loads the CLI.
+import { register } from 'tsx/esm/api';
 
-register('tsx/esm', pathToFileURL('./'));
-const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-await import(pathToFileURL(main).href);
+register();
+await import(new URL('../src/cli/main.ts', import.meta.url).href);

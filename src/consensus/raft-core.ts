@@ -437,6 +437,12 @@ export class RaftCore {
       this.options.electionTimeoutTicksMin,
       this.options.electionTimeoutTicksMax,
     );
+    // A sole voter has nobody to wait for: it campaigns at the next tick (a new service's first
+    // node is primary at once, as in CCF).
+    const configs = this.configurations.active(this.commitSeqnoValue);
+    if (configs.length === 1 && configs[0]!.config.voters.length === 1) {
+      if (configs[0]!.config.voters[0] === this.id) this.electionTimeoutTicks = 1;
+    }
   }
 
   /** refreshMembership recomputes known nodes and the passive roles after a configuration change. */

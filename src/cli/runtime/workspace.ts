@@ -133,3 +133,17 @@ export async function openNodeIdentity(
     id: nodeIdOf(PrivateKey.fromPem(keyPem).publicKey()),
   };
 }
+
+/** openJoinedWorkspace loads the workspace of a node that joined (no members/users of its own). */
+export function openJoinedWorkspace(dir: string): Workspace {
+  const keyPem = read(dir, 'node_privk.pem');
+  return {
+    dir,
+    ledgerDir: join(dir, 'ledger'),
+    service: { certPem: read(dir, 'service_cert.pem'), keyPem: read(dir, 'service_privk.pem') },
+    node: { certPem: read(dir, 'node_cert.pem'), keyPem, id: nodeIdOf(PrivateKey.fromPem(keyPem).publicKey()) },
+    ledgerSecret: hexToBytes(read(dir, 'ledger_secret').trim(), 32),
+    members: [],
+    users: [],
+  };
+}
