@@ -1,7 +1,8 @@
 // auth.ts: per-endpoint authentication policies (CCF's `user_cert` and `no_auth`; member policies
-// come with governance). CCF answers EVERY authentication failure with 401 InvalidAuthenticationInfo
-// (src/endpoints/authentication/authentication_types.cpp, set_unauthenticated_error) and lists the
-// per-policy reason in `details`; we do the same, for a missing and for an unknown certificate.
+// come with governance). CCF answers EVERY authentication failure with 401
+// InvalidAuthenticationInfo (src/endpoints/authentication/authentication_types.cpp,
+// set_unauthenticated_error) and lists the per-policy reason in `details`; we do the same, for a
+// missing and for an unknown certificate.
 import { HttpError } from './errors.js';
 import { userIdOfCertDer } from './users.js';
 
@@ -35,7 +36,8 @@ export function authenticate(
     case 'user_cert': {
       if (certDer === null) throw unauthenticated(policy, 'No caller user certificate');
       const userId = userIdOfCertDer(certDer);
-      if (!isUser(userId)) throw unauthenticated(policy, 'Could not find matching user certificate');
+      if (!isUser(userId))
+        throw unauthenticated(policy, 'Could not find matching user certificate');
       return { policy, userId };
     }
     default: {

@@ -12,7 +12,9 @@ interface PeerX509 {
   readonly raw: Uint8Array;
 }
 
-function hasPeerCertificate(socket: unknown): socket is { getPeerX509Certificate(): PeerX509 | undefined } {
+function hasPeerCertificate(
+  socket: unknown,
+): socket is { getPeerX509Certificate(): PeerX509 | undefined } {
   return (
     typeof socket === 'object' &&
     socket !== null &&

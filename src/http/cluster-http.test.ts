@@ -5,7 +5,12 @@
 // (test/http/http-cluster.ts); requests through inject(), the cluster ticked until they settle.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestUser, expectError, HttpCluster, type TestUser } from '../../test/http/http-cluster.js';
+import {
+  createTestUser,
+  expectError,
+  HttpCluster,
+  type TestUser,
+} from '../../test/http/http-cluster.js';
 import { ReceiptVerifier } from '../receipt/verify-receipt.js';
 
 describe('HTTP API, three nodes with forwarding', () => {
@@ -45,13 +50,18 @@ describe('HTTP API, three nodes with forwarding', () => {
     }
   });
 
-  it('wait_for_commit at a backup; then /node/tx is Committed and linearizable reads see it everywhere', async () => {
+  it('wait_for_commit at a backup; /node/tx Committed; linearizable reads see it', async () => {
     const backup = cluster.backupIds()[0]!;
-    const w = await post(backup, '/app/log/public?wait_for_commit=true', { id: 7, msg: 'committed' });
+    const w = await post(backup, '/app/log/public?wait_for_commit=true', {
+      id: 7,
+      msg: 'committed',
+    });
     assert.equal(w.statusCode, 200, w.body);
     const txId = String(w.headers['x-ms-ccf-transaction-id']);
     // The primary answered after commit; its status is Committed at once.
-    const atPrimary = (await get(cluster.primaryId(), `/node/tx?transaction_id=${txId}`, null)).json();
+    const atPrimary = (
+      await get(cluster.primaryId(), `/node/tx?transaction_id=${txId}`, null)
+    ).json();
     assert.deepEqual(atPrimary, { status: 'Committed', transaction_id: txId });
     for (const node of cluster.ids) {
       const r = await get(node, '/app/log/public?id=7&consistency=linearizable');
@@ -67,7 +77,10 @@ describe('HTTP API, three nodes with forwarding', () => {
 
   it('receipts from every node verify against the service certificate', async () => {
     const backup = cluster.backupIds()[1]!;
-    const w = await post(backup, '/app/log/public?wait_for_commit=true', { id: 8, msg: 'receipted' });
+    const w = await post(backup, '/app/log/public?wait_for_commit=true', {
+      id: 8,
+      msg: 'receipted',
+    });
     const txId = String(w.headers['x-ms-ccf-transaction-id']);
     ticks(20);
     const verifier = new ReceiptVerifier(cluster.machines.service.serviceCertPem);
@@ -85,18 +98,27 @@ describe('HTTP API, three nodes with forwarding', () => {
     const backup = cluster.backupIds()[0]!;
     const redirect = await get(backup, '/node/primary', null);
     assert.equal(redirect.statusCode, 308);
-    assert.equal(redirect.headers.location, `https://node-${cluster.ids.indexOf(primary)}.test:443/node/primary`);
-    const nodes = (await get(backup, '/node/network/nodes', null)).json() as { nodes: { primary: boolean }[] };
+    assert.equal(
+      redirect.headers.location,
+      `https://node-${cluster.ids.indexOf(primary)}.test:443/node/primary`,
+    );
+    const nodes = (await get(backup, '/node/network/nodes', null)).json() as {
+      nodes: { primary: boolean }[];
+    };
     assert.equal(nodes.nodes.length, 3);
     assert.equal(nodes.nodes.filter((n) => n.primary).length, 1);
   });
 
-  it('auth and validation happen at the backup; errors from the primary come back unchanged', async () => {
+  it('auth and validation at the backup; errors from the primary relayed', async () => {
     const backup = cluster.backupIds()[0]!;
     const stranger = await createTestUser('stranger');
     expectError(await post(backup, '/app/log/public', { id: 1 }), 400, 'InvalidInput');
     expectError(
-      await cluster.request(backup, { method: 'POST', url: '/app/log/public', payload: { id: 1, msg: 'x' } }, stranger),
+      await cluster.request(
+        backup,
+        { method: 'POST', url: '/app/log/public', payload: { id: 1, msg: 'x' } },
+        stranger,
+      ),
       401,
       'InvalidAuthenticationInfo',
     );
@@ -106,7 +128,7 @@ describe('HTTP API, three nodes with forwarding', () => {
     expectError(missing, 404, 'ResourceNotFound');
   });
 
-  it('a forward that is never answered: 504 TransactionFateUnknown for a write, 504 for a read', async () => {
+  it('an unanswered forward: 504 TransactionFateUnknown (write), 504 (read)', async () => {
     const primary = cluster.primaryId();
     const backup = cluster.backupIds()[0]!;
     cluster.cut.add(primary);

@@ -27,11 +27,20 @@ import { HttpCounters } from './metrics.js';
 import { querySchemaOf } from './route-schema.js';
 import { isUser } from './users.js';
 
-/** HttpApp is the fastify instance createHttpApp returns (an HTTP/2 secure server, HTTP/1.1 allowed). */
+/** HttpApp is the fastify instance createHttpApp returns (HTTP/2 secure server, HTTP/1.1 too). */
 export type HttpApp = FastifyInstance<Http2SecureServer, Http2ServerRequest, Http2ServerResponse>;
 /** HttpRequest is a request of an HttpApp. */
-export type HttpRequest = FastifyRequest<RouteGenericInterface, Http2SecureServer, Http2ServerRequest>;
-type HttpReply = FastifyReply<RouteGenericInterface, Http2SecureServer, Http2ServerRequest, Http2ServerResponse>;
+export type HttpRequest = FastifyRequest<
+  RouteGenericInterface,
+  Http2SecureServer,
+  Http2ServerRequest
+>;
+type HttpReply = FastifyReply<
+  RouteGenericInterface,
+  Http2SecureServer,
+  Http2ServerRequest,
+  Http2ServerResponse
+>;
 
 /** HttpAppDeps are the node's parts the API calls. */
 export interface HttpAppDeps {
@@ -76,6 +85,52 @@ const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as 
 export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): HttpApp {
   const limits: HttpLimits = Object.freeze({ ...httpLimitsDefault, ...options.limits });
   checkHttpLimits(limits);
+  const app = buildServer(options, limits);
+  const registry = new EndpointRegistry();
+  registry.addAll(options.endpoints);
+  const forwarder =
+    deps.forwardChannel === null
+      ? null
+      : new Forwarder(
+          { channel: deps.forwardChannel, setTimer: deps.setTimer },
+          { timeoutMs: limits.forwardTimeoutMs, inFlightCountMax: limits.forwardsInFlightCountMax },
+        );
+  const counters = new HttpCounters();
+  const dispatcher = new Dispatcher({
+    service: deps.service,
+    forwarder,
+    reportError: (error) => app.log.error({ err: error }, 'endpoint failed unexpectedly'),
+  });
+  const auth = new RequestAuthenticator(deps.service, options.clientCertOf ?? tlsClientCertificate);
+  installErrorHandling(app, counters);
+  const context: FrameworkContext = {
+    service: deps.service,
+    forwarder,
+    counters,
+    registry,
+    serviceCertPem: options.serviceCertPem,
+    version: options.version ?? '0.1.0',
+    nodeAddress: deps.nodeAddress ?? (() => null),
+    serviceStatus: deps.serviceStatus ?? (() => 'Open'),
+  };
+  for (const route of frameworkRoutes) {
+    app.route({
+      method: 'GET',
+      url: route.path,
+      onRequest: auth.hook(route.auth),
+      handler: async (request, reply) => send(reply, route.handler(context, queryOf(request))),
+    });
+  }
+  for (const endpoint of registry.list()) addEndpointRoute(app, endpoint, auth, dispatcher);
+  if (deps.forwardChannel !== null && forwarder !== null) {
+    serveForwarded(deps.forwardChannel, forwarder, dispatcher, registry, counters, app);
+  }
+  app.addHook('onClose', async () => forwarder?.close());
+  return app;
+}
+
+/** buildServer creates the fastify instance with every security-relevant option spelled out. */
+function buildServer(options: HttpAppOptions, limits: HttpLimits): HttpApp {
   const app = fastify({
     http2: true,
     https: {
@@ -102,78 +157,66 @@ export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): HttpA
   });
   applyHttp1Timeouts(app.server, limits);
   setValidators(app);
-  // Request bodies are JSON only: without its text/plain parser fastify answers 415 to anything else.
+  // Request bodies are JSON only: without its text/plain parser fastify answers 415 to the rest.
   app.removeContentTypeParser('text/plain');
-
-  const registry = new EndpointRegistry();
-  registry.addAll(options.endpoints);
-  const forwarder = deps.forwardChannel === null
-    ? null
-    : new Forwarder(
-        { channel: deps.forwardChannel, setTimer: deps.setTimer },
-        { timeoutMs: limits.forwardTimeoutMs, inFlightCountMax: limits.forwardsInFlightCountMax },
-      );
-  const counters = new HttpCounters();
-  const dispatcher = new Dispatcher({
-    service: deps.service,
-    forwarder,
-    reportError: (error) => app.log.error({ err: error }, 'endpoint failed unexpectedly'),
-  });
-  const callers = new WeakMap<HttpRequest, Caller>();
-  const clientCertOf = options.clientCertOf ?? tlsClientCertificate;
-  const authHook = (policy: AuthPolicy) => async (request: HttpRequest) => {
-    const certDer = policy === 'no_auth' ? null : clientCertOf(request);
-    const caller = authenticate(policy, certDer, (id) => deps.service.readLocal((tx) => isUser(tx, id)));
-    callers.set(request, caller);
-  };
-
-  installErrorHandling(app, counters);
-  const context: FrameworkContext = {
-    service: deps.service,
-    forwarder,
-    counters,
-    registry,
-    serviceCertPem: options.serviceCertPem,
-    version: options.version ?? '0.1.0',
-    nodeAddress: deps.nodeAddress ?? (() => null),
-    serviceStatus: deps.serviceStatus ?? (() => 'Open'),
-  };
-  for (const route of frameworkRoutes) {
-    app.route({
-      method: 'GET',
-      url: route.path,
-      onRequest: authHook(route.auth),
-      handler: async (request, reply) => send(reply, route.handler(context, queryOf(request))),
-    });
-  }
-  for (const endpoint of registry.list()) {
-    app.route({
-      method: endpoint.method,
-      url: endpoint.path,
-      schema: {
-        querystring: querySchemaOf(endpoint),
-        ...(endpoint.schema?.params === undefined ? {} : { params: endpoint.schema.params }),
-        ...(endpoint.schema?.body === undefined ? {} : { body: endpoint.schema.body }),
-      },
-      onRequest: authHook(endpoint.auth),
-      handler: async (request, reply) => {
-        const caller = callers.get(request);
-        if (caller === undefined) throw new Error('onRequest authenticated every request');
-        const response = await dispatcher.handle(endpoint, {
-          params: (request.params ?? {}) as Record<string, string>,
-          query: queryOf(request),
-          body: request.body,
-          caller,
-        });
-        return send(reply, response);
-      },
-    });
-  }
-  if (deps.forwardChannel !== null && forwarder !== null) {
-    serveForwarded(deps.forwardChannel, forwarder, dispatcher, registry, counters, app);
-  }
-  app.addHook('onClose', async () => forwarder?.close());
   return app;
+}
+
+/**
+ * RequestAuthenticator runs an endpoint's auth policy in the route's onRequest hook — before the
+ * body is read or validated, so an unauthenticated caller gets 401 and costs no parsing — and
+ * remembers the caller for the handler.
+ */
+class RequestAuthenticator {
+  private readonly callers = new WeakMap<HttpRequest, Caller>();
+
+  constructor(
+    private readonly service: NodeService,
+    private readonly clientCertOf: (request: HttpRequest) => Uint8Array | null,
+  ) {}
+
+  hook(policy: AuthPolicy): (request: HttpRequest) => Promise<void> {
+    return async (request) => {
+      const certDer = policy === 'no_auth' ? null : this.clientCertOf(request);
+      const caller = authenticate(policy, certDer, (id) =>
+        this.service.readLocal((tx) => isUser(tx, id)),
+      );
+      this.callers.set(request, caller);
+    };
+  }
+
+  callerOf(request: HttpRequest): Caller {
+    const caller = this.callers.get(request);
+    if (caller === undefined) throw new Error('onRequest authenticates every request first');
+    return caller;
+  }
+}
+
+function addEndpointRoute(
+  app: HttpApp,
+  endpoint: Endpoint,
+  auth: RequestAuthenticator,
+  dispatcher: Dispatcher,
+): void {
+  app.route({
+    method: endpoint.method,
+    url: endpoint.path,
+    schema: {
+      querystring: querySchemaOf(endpoint),
+      ...(endpoint.schema?.params === undefined ? {} : { params: endpoint.schema.params }),
+      ...(endpoint.schema?.body === undefined ? {} : { body: endpoint.schema.body }),
+    },
+    onRequest: auth.hook(endpoint.auth),
+    handler: async (request, reply) => {
+      const response = await dispatcher.handle(endpoint, {
+        params: (request.params ?? {}) as Record<string, string>,
+        query: queryOf(request),
+        body: request.body,
+        caller: auth.callerOf(request),
+      });
+      return send(reply, response);
+    },
+  });
 }
 
 function queryOf(request: HttpRequest): Readonly<Record<string, unknown>> {
@@ -209,14 +252,24 @@ function applyHttp1Timeouts(server: Http2SecureServer, limits: HttpLimits): void
  * always strings on the wire, are coerced to the schema's types (`?id=5`, `?wait_for_commit=true`).
  */
 function setValidators(app: HttpApp): void {
-  const strict = new Ajv({ coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: false });
-  const coercing = new Ajv({ coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false });
+  const strict = new Ajv({
+    coerceTypes: false,
+    useDefaults: false,
+    removeAdditional: false,
+    allErrors: false,
+  });
+  const coercing = new Ajv({
+    coerceTypes: true,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: false,
+  });
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? strict : coercing).compile(schema as object),
   );
 }
 
-/** fastifyErrorResponse maps fastify's own errors (parsing, limits, validation) to the catalogue. */
+/** fastifyErrorResponse maps fastify's errors (parsing, limits, validation) to the catalogue. */
 function fastifyErrorResponse(error: FastifyError): HttpResponse | null {
   if (error.validation !== undefined) {
     // fastify's message already names the part: "body must have required property 'msg'".
@@ -248,11 +301,17 @@ function installErrorHandling(app: HttpApp, counters: HttpCounters): void {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = methods.filter((method) => app.findRoute({ method, url: path }) !== null);
     if (allowed.length > 0) {
-      return send(reply, errorResponse('UnsupportedHttpVerb', `${request.method} is not allowed on ${path}`, {
-        headers: { allow: allowed.join(', ') },
-      }));
+      return send(
+        reply,
+        errorResponse('UnsupportedHttpVerb', `${request.method} is not allowed on ${path}`, {
+          headers: { allow: allowed.join(', ') },
+        }),
+      );
     }
-    return send(reply, errorResponse('ResourceNotFound', `unknown path: ${request.method} ${path}`));
+    return send(
+      reply,
+      errorResponse('ResourceNotFound', `unknown path: ${request.method} ${path}`),
+    );
   });
   app.addHook('onResponse', async (_request, reply) => counters.countResponse(reply.statusCode));
 }

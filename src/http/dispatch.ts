@@ -3,7 +3,11 @@
 // the outcome into an HttpResponse carrying `x-ms-ccf-transaction-id`.
 import { assert } from '../ds/assert.js';
 import { ConsortError } from '../ds/errors.js';
-import { FateUnknownError, type NodeService, TransactionInvalidError } from '../node/node-service.js';
+import {
+  FateUnknownError,
+  type NodeService,
+  TransactionInvalidError,
+} from '../node/node-service.js';
 import { isUser } from './users.js';
 import type { Endpoint, EndpointRegistry, EndpointRequest, EndpointResult } from './endpoint.js';
 import { errorResponse, type HttpResponse, jsonContentType, toErrorResponse } from './errors.js';
@@ -72,19 +76,35 @@ export class Dispatcher {
    * backup, which authenticated the caller; we still re-check that a user_cert caller is a user
    * in our (newer or equal) state. A forwarded request is never forwarded again.
    */
-  async handleForwarded(registry: EndpointRegistry, request: ForwardedRequest): Promise<HttpResponse> {
+  async handleForwarded(
+    registry: EndpointRegistry,
+    request: ForwardedRequest,
+  ): Promise<HttpResponse> {
     const endpoint = registry.get(request.method, request.path);
     if (endpoint === undefined) {
-      return errorResponse('ResourceNotFound', `unknown endpoint ${request.method} ${request.path}`);
+      return errorResponse(
+        'ResourceNotFound',
+        `unknown endpoint ${request.method} ${request.path}`,
+      );
     }
     if (!this.service.isPrimary()) {
-      return errorResponse('RequestAlreadyForwarded', 'the request reached a node that is not primary');
+      return errorResponse(
+        'RequestAlreadyForwarded',
+        'the request reached a node that is not primary',
+      );
     }
     const caller = request.caller;
-    if (caller.policy === 'user_cert' && !this.service.readLocal((tx) => isUser(tx, caller.userId))) {
+    if (
+      caller.policy === 'user_cert' &&
+      !this.service.readLocal((tx) => isUser(tx, caller.userId))
+    ) {
       return errorResponse('InvalidAuthenticationInfo', 'Invalid authentication credentials.', {
         details: [
-          { auth_policy: 'user_cert', code: 'InvalidAuthenticationInfo', message: 'Could not find matching user certificate' },
+          {
+            auth_policy: 'user_cert',
+            code: 'InvalidAuthenticationInfo',
+            message: 'Could not find matching user certificate',
+          },
         ],
       });
     }
@@ -96,7 +116,9 @@ export class Dispatcher {
     try {
       if (!endpoint.readonly) return await this.write(endpoint, request);
       if (consistencyOf(request.query) === 'linearizable') {
-        const read = await this.service.readLinearizable((tx) => endpoint.handler({ ...request, tx }));
+        const read = await this.service.readLinearizable((tx) =>
+          endpoint.handler({ ...request, tx }),
+        );
         return resultResponse(read.result, this.txIdAt(read.seqno));
       }
       const result = this.service.readLocal((tx) => endpoint.handler({ ...request, tx }));
@@ -112,9 +134,10 @@ export class Dispatcher {
       waitForCommit: waitForCommitOf(request.query),
       claimsDigest,
     });
-    const txId = outcome.txId === null
-      ? this.txIdAt(this.service.machine.ledger.store.seqno)
-      : formatTxId(outcome.txId);
+    const txId =
+      outcome.txId === null
+        ? this.txIdAt(this.service.machine.ledger.store.seqno)
+        : formatTxId(outcome.txId);
     return resultResponse(outcome.result, txId);
   }
 
@@ -123,7 +146,10 @@ export class Dispatcher {
       return toErrorResponse(error, { [txIdHeader]: formatTxId(error.txId) });
     }
     if (error instanceof TransactionInvalidError) {
-      return errorResponse('TransactionRolledBack', `${error.shortMessage}: it was not applied; retry`);
+      return errorResponse(
+        'TransactionRolledBack',
+        `${error.shortMessage}: it was not applied; retry`,
+      );
     }
     if (!(error instanceof ConsortError)) this.reportError(error);
     return toErrorResponse(error);
@@ -142,7 +168,8 @@ export function resultResponse(result: EndpointResult, txId: string | null): Htt
   const status = result.status ?? 200;
   assert(Number.isInteger(status) && status >= 200 && status <= 599, 'handler status is HTTP');
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(result.headers ?? {}))
+    headers[name.toLowerCase()] = value;
   let body = '';
   if (result.body !== undefined) {
     body = JSON.stringify(result.body);

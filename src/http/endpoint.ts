@@ -1,7 +1,7 @@
 // endpoint.ts: what an application registers (DESIGN §9) — `{method, path, auth, readonly, schema,
 // handler(ctx)}` — and the generic registry the HTTP app and the forwarding path dispatch through.
-// Handlers are synchronous functions of one KV transaction, so the same handler runs at the node the
-// client called or, after forwarding, at the primary.
+// Handlers are synchronous functions of one KV transaction, so the same handler runs at the node
+// the client called or, after forwarding, at the primary.
 import { assert } from '../ds/assert.js';
 import type { Tx } from '../kv/tx.js';
 import type { AuthPolicy, Caller } from './auth.js';
@@ -11,7 +11,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 /** JsonSchema is a JSON Schema (draft-07, as fastify's ajv) object. */
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
-/** EndpointSchema: fastify's route schema parts; every request part is validated before dispatch. */
+/** EndpointSchema: fastify's route schema parts; each request part is validated before dispatch. */
 export interface EndpointSchema {
   readonly body?: JsonSchema;
   readonly querystring?: JsonSchema;

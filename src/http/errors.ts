@@ -64,7 +64,7 @@ export interface ErrorDetail {
 
 /**
  * HttpError is an error the API answers with: a catalogue code (which fixes the status), a message
- * for the caller, optional CCF `details` and headers (e.g. the transaction id of a fate-unknown write).
+ * for the caller, optional CCF `details` and headers (e.g. the tx id of a fate-unknown write).
  */
 export class HttpError extends ConsortError {
   override readonly name = 'HttpError';
@@ -74,7 +74,11 @@ export class HttpError extends ConsortError {
   constructor(
     code: ErrorCode,
     message: string,
-    extra: { readonly details?: readonly ErrorDetail[]; readonly headers?: Readonly<Record<string, string>>; readonly cause?: unknown } = {},
+    extra: {
+      readonly details?: readonly ErrorDetail[];
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly cause?: unknown;
+    } = {},
   ) {
     super(code, message, { httpStatus: errorCatalogue[code].status, cause: extra.cause });
     this.details = extra.details ?? [];
@@ -95,18 +99,22 @@ function isCatalogued(code: string): code is ErrorCode {
   return Object.hasOwn(errorCatalogue, code);
 }
 
-/** errorResponse builds the response for catalogue `code` (status + Retry-After from the catalogue). */
+/** errorResponse builds the response for catalogue `code` (status and Retry-After from it). */
 export function errorResponse(
   code: ErrorCode,
   message: string,
-  extra: { readonly details?: readonly ErrorDetail[]; readonly headers?: Readonly<Record<string, string>> } = {},
+  extra: {
+    readonly details?: readonly ErrorDetail[];
+    readonly headers?: Readonly<Record<string, string>>;
+  } = {},
 ): HttpResponse {
   const spec: ErrorSpec = errorCatalogue[code];
   const headers: Record<string, string> = { 'content-type': jsonContentType, ...extra.headers };
   if (spec.retryAfterSeconds !== undefined) headers['retry-after'] = String(spec.retryAfterSeconds);
-  const error = extra.details === undefined || extra.details.length === 0
-    ? { code, message }
-    : { code, message, details: extra.details };
+  const error =
+    extra.details === undefined || extra.details.length === 0
+      ? { code, message }
+      : { code, message, details: extra.details };
   return { status: spec.status, headers, body: JSON.stringify({ error }) };
 }
 
@@ -115,7 +123,10 @@ export function errorResponse(
  * use the catalogue; other ConsortErrors keep their code and httpStatus; anything else is a bug
  * and answers 500 InternalError WITHOUT its message (which may hold internal details).
  */
-export function toErrorResponse(error: unknown, headers: Readonly<Record<string, string>> = {}): HttpResponse {
+export function toErrorResponse(
+  error: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): HttpResponse {
   if (error instanceof HttpError) {
     return errorResponse(error.code as ErrorCode, error.shortMessage, {
       details: error.details,

@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FormatError, LimitExceededError } from '../ds/errors.js';
 import { SeededRng } from '../ds/rng.js';
-import { decodeForwarded, encodeForwarded, type ForwardedMessage, forwardLimits } from './forward-codec.js';
+import {
+  decodeForwarded,
+  encodeForwarded,
+  type ForwardedMessage,
+  forwardLimits,
+} from './forward-codec.js';
 
 const request: ForwardedMessage = {
   kind: 'request',
@@ -24,14 +29,24 @@ const request: ForwardedMessage = {
 const noBody: ForwardedMessage = {
   kind: 'request',
   id: 0,
-  request: { method: 'GET', path: '/app/log/public', params: {}, query: { id: 3 }, body: undefined, caller: { policy: 'no_auth' } },
+  request: {
+    method: 'GET',
+    path: '/app/log/public',
+    params: {},
+    query: { id: 3 },
+    body: undefined,
+    caller: { policy: 'no_auth' },
+  },
 };
 const response: ForwardedMessage = {
   kind: 'response',
   id: 77,
   response: {
     status: 504,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'x-ms-ccf-transaction-id': '2.15' },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'x-ms-ccf-transaction-id': '2.15',
+    },
     body: '{"error":{"code":"TransactionFateUnknown","message":"m"}}',
   },
 };
@@ -83,7 +98,10 @@ describe('forward codec', () => {
 
   it('refuses to encode a field above its limit', () => {
     const huge = { ...request.request, path: `/${'p'.repeat(forwardLimits.pathBytesMax)}` };
-    assert.throws(() => encodeForwarded({ kind: 'request', id: 1, request: huge }), LimitExceededError);
+    assert.throws(
+      () => encodeForwarded({ kind: 'request', id: 1, request: huge }),
+      LimitExceededError,
+    );
   });
 
   it('seeded mutations decode or throw FormatError only', () => {

@@ -44,7 +44,10 @@ assert(
     frameBytesMax,
   'a maximal forwarded request fits in a frame',
 );
-assert(forwardLimits.responseBodyBytesMax + 1024 * 1024 < frameBytesMax, 'a response fits in a frame');
+assert(
+  forwardLimits.responseBodyBytesMax + 1024 * 1024 < frameBytesMax,
+  'a response fits in a frame',
+);
 
 /** ForwardedRequest is a validated request forwarded to the primary with its caller's identity. */
 export interface ForwardedRequest {
@@ -68,7 +71,8 @@ const methods: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']
 
 function checkedString(w: ByteWriter, text: string, bytesMax: number, limitName: string): void {
   const bytes = utf8ToBytes(text);
-  if (bytes.length > bytesMax) throw new LimitExceededError({ limitName, limit: bytesMax, actual: bytes.length });
+  if (bytes.length > bytesMax)
+    throw new LimitExceededError({ limitName, limit: bytesMax, actual: bytes.length });
   w.bytes(bytes);
 }
 
@@ -109,7 +113,11 @@ function encodeResponse(w: ByteWriter, r: HttpResponse): void {
   w.u16(r.status);
   const headers = Object.entries(r.headers);
   if (headers.length > L.headerCountMax) {
-    throw new LimitExceededError({ limitName: 'forward.headerCountMax', limit: L.headerCountMax, actual: headers.length });
+    throw new LimitExceededError({
+      limitName: 'forward.headerCountMax',
+      limit: L.headerCountMax,
+      actual: headers.length,
+    });
   }
   w.varint(headers.length);
   for (const [name, value] of headers) {
@@ -123,7 +131,8 @@ function encodeResponse(w: ByteWriter, r: HttpResponse): void {
 export function decodeForwarded(bytes: Uint8Array): ForwardedMessage {
   const r = new ByteReader(bytes);
   const version = r.u8('forward version');
-  if (version !== forwardFormatVersion) throw new FormatError(`unknown forward version ${version}`, 0);
+  if (version !== forwardFormatVersion)
+    throw new FormatError(`unknown forward version ${version}`, 0);
   const kind = r.u8('forward kind');
   const id = r.varint('forward id');
   let message: ForwardedMessage;
@@ -170,7 +179,8 @@ function decodeRequest(r: ByteReader): ForwardedRequest {
   const policy = r.u8('forward caller policy');
   let caller: Caller;
   if (policy === 0) caller = { policy: 'no_auth' };
-  else if (policy === 1) caller = { policy: 'user_cert', userId: r.string(L.userIdBytesMax, 'forward user id') };
+  else if (policy === 1)
+    caller = { policy: 'user_cert', userId: r.string(L.userIdBytesMax, 'forward user id') };
   else throw new FormatError(`unknown caller policy ${policy}`, policyAt);
   return { method: known, path, params: params as Record<string, string>, query, body, caller };
 }

@@ -61,7 +61,7 @@ describe('Forwarder', () => {
     assert.equal(forwarder.counters.unexpectedResponses, 1);
   });
 
-  it('times out: 504 TransactionFateUnknown for a write, ForwardingTimeout for a read', async () => {
+  it('times out: 504 TransactionFateUnknown (write), ForwardingTimeout (read)', async () => {
     const { forwarder, fire } = setup();
     const write = forwarder.forward('p', request, { write: true });
     const read = forwarder.forward('p', { ...request, method: 'GET' }, { write: false });
@@ -74,7 +74,7 @@ describe('Forwarder', () => {
     assert.equal(forwarder.counters.timedOut, 2);
   });
 
-  it('bounds the in-flight table (429 + Retry-After) and answers 503 when the channel refuses', async () => {
+  it('bounds the table (429 + Retry-After); 503 when the channel refuses', async () => {
     const full = setup({ inFlightCountMax: 1 });
     void full.forwarder.forward('p', request, { write: true });
     const rejected = await full.forwarder.forward('p', request, { write: true });

@@ -17,7 +17,7 @@ export interface ForwardChannel {
   onMessage(handler: (from: string, payload: Uint8Array) => void): void;
 }
 
-/** SetTimer arms a one-shot timer and returns its cancel function (src/io provides the real one). */
+/** SetTimer arms a one-shot timer and returns its cancel function (src/io has the real one). */
 export type SetTimer = (delayMs: number, callback: () => void) => () => void;
 
 interface InFlight {
@@ -47,7 +47,12 @@ export class Forwarder {
   private readonly timeoutMs: number;
   private readonly inFlightCountMax: number;
   private nextId = 1;
-  readonly counters: ForwarderCounters = { sent: 0, answered: 0, timedOut: 0, unexpectedResponses: 0 };
+  readonly counters: ForwarderCounters = {
+    sent: 0,
+    answered: 0,
+    timedOut: 0,
+    unexpectedResponses: 0,
+  };
 
   constructor(
     deps: { readonly channel: ForwardChannel; readonly setTimer: SetTimer },
@@ -65,10 +70,17 @@ export class Forwarder {
   }
 
   /** forward sends `request` to node `to` (the primary); `write` selects the timeout's verdict. */
-  forward(to: string, request: ForwardedRequest, options: { readonly write: boolean }): Promise<HttpResponse> {
+  forward(
+    to: string,
+    request: ForwardedRequest,
+    options: { readonly write: boolean },
+  ): Promise<HttpResponse> {
     if (this.inFlight.size >= this.inFlightCountMax) {
       return Promise.resolve(
-        errorResponse('TooManyPendingForwards', `${this.inFlightCountMax} requests are already forwarded`),
+        errorResponse(
+          'TooManyPendingForwards',
+          `${this.inFlightCountMax} requests are already forwarded`,
+        ),
       );
     }
     const id = this.nextId++;
@@ -112,7 +124,10 @@ export class Forwarder {
     const pending = this.inFlight.get(id);
     if (pending === undefined) return;
     this.counters.timedOut++;
-    this.settle(id, this.noAnswer(pending, `no answer from the primary within ${this.timeoutMs} ms`));
+    this.settle(
+      id,
+      this.noAnswer(pending, `no answer from the primary within ${this.timeoutMs} ms`),
+    );
   }
 
   private noAnswer(pending: InFlight, why: string): HttpResponse {

@@ -27,14 +27,25 @@ export interface FrameworkContext {
 export interface FrameworkRoute {
   readonly path: string;
   readonly auth: 'user_cert' | 'no_auth';
-  readonly handler: (context: FrameworkContext, query: Readonly<Record<string, unknown>>) => HttpResponse;
+  readonly handler: (
+    context: FrameworkContext,
+    query: Readonly<Record<string, unknown>>,
+  ) => HttpResponse;
 }
 
-function json(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): HttpResponse {
-  return { status, headers: { 'content-type': jsonContentType, ...headers }, body: JSON.stringify(body) };
+function json(
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): HttpResponse {
+  return {
+    status,
+    headers: { 'content-type': jsonContentType, ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
-/** txIdQuery reads `?transaction_id=V.S`; null means answer `error` (400 InvalidQueryParameterValue). */
+/** txIdQuery reads `?transaction_id=V.S`, or returns the 400 InvalidQueryParameterValue answer. */
 function txIdQuery(query: Readonly<Record<string, unknown>>): TxIdParts | HttpResponse {
   const text = query.transaction_id;
   const parsed = typeof text === 'string' ? parseTxId(text) : null;
@@ -82,7 +93,8 @@ function networkNodes(c: FrameworkContext): HttpResponse {
       node_id: nodeId,
       status,
       primary: nodeId === info.primaryId,
-      rpc_interfaces: address === null ? {} : { primary_rpc_interface: { published_address: address } },
+      rpc_interfaces:
+        address === null ? {} : { primary_rpc_interface: { published_address: address } },
       node_data: null,
       last_written: 0,
     };
@@ -105,7 +117,10 @@ function primary(c: FrameworkContext): HttpResponse {
   if (address !== null) {
     return { status: 308, headers: { location: `https://${address}/node/primary` }, body: '' };
   }
-  return errorResponse('ResourceNotFound', 'this node is not the primary, and no primary address is known');
+  return errorResponse(
+    'ResourceNotFound',
+    'this node is not the primary, and no primary address is known',
+  );
 }
 
 function txStatus(c: FrameworkContext, query: Readonly<Record<string, unknown>>): HttpResponse {
@@ -122,15 +137,23 @@ function receipt(c: FrameworkContext, query: Readonly<Record<string, unknown>>):
   switch (result.code) {
     case 'TransactionPendingOrUnknown':
       // As CCF: not committed (yet) — clients poll; caches must not keep the answer.
-      return errorResponse('TransactionPendingOrUnknown', `transaction ${formatTxId(txId)} is not committed yet`, {
-        headers: { 'cache-control': 'no-cache' },
-      });
+      return errorResponse(
+        'TransactionPendingOrUnknown',
+        `transaction ${formatTxId(txId)} is not committed yet`,
+        {
+          headers: { 'cache-control': 'no-cache' },
+        },
+      );
     case 'TransactionInvalid':
       return errorResponse('TransactionInvalid', `transaction ${formatTxId(txId)} was rolled back`);
     case 'TransactionNotFound':
-      return errorResponse('TransactionPendingOrUnknown', `transaction ${formatTxId(txId)} is unknown here`, {
-        headers: { 'cache-control': 'no-cache' },
-      });
+      return errorResponse(
+        'TransactionPendingOrUnknown',
+        `transaction ${formatTxId(txId)} is unknown here`,
+        {
+          headers: { 'cache-control': 'no-cache' },
+        },
+      );
     default:
       return errorResponse('ReceiptUnavailable', result.message);
   }
@@ -159,12 +182,17 @@ export const frameworkRoutes: readonly FrameworkRoute[] = [
   { path: '/node/network', auth: 'no_auth', handler: network },
   { path: '/node/network/nodes', auth: 'no_auth', handler: networkNodes },
   { path: '/node/primary', auth: 'no_auth', handler: primary },
-  { path: '/node/commit', auth: 'no_auth', handler: (c) => json(200, { transaction_id: commitTxId(c.service) }) },
+  {
+    path: '/node/commit',
+    auth: 'no_auth',
+    handler: (c) => json(200, { transaction_id: commitTxId(c.service) }),
+  },
   { path: '/node/tx', auth: 'no_auth', handler: txStatus },
   {
     path: '/node/version',
     auth: 'no_auth',
-    handler: (c) => json(200, { ccf_version: `consort-${c.version}`, quickjs_version: null, unsafe: false }),
+    handler: (c) =>
+      json(200, { ccf_version: `consort-${c.version}`, quickjs_version: null, unsafe: false }),
   },
   {
     path: '/node/metrics',
@@ -179,6 +207,13 @@ export const frameworkRoutes: readonly FrameworkRoute[] = [
   {
     path: '/app/api',
     auth: 'no_auth',
-    handler: (c) => json(200, openApiDocument([...c.registry.list(), receiptEndpointDoc], { title: 'Consort application', version: c.version })),
+    handler: (c) =>
+      json(
+        200,
+        openApiDocument([...c.registry.list(), receiptEndpointDoc], {
+          title: 'Consort application',
+          version: c.version,
+        }),
+      ),
   },
 ];

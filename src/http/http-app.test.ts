@@ -5,7 +5,12 @@
 // requests through fastify's inject(), the cluster ticked by hand until each request settles.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createTestUser, expectError, HttpCluster, type TestUser } from '../../test/http/http-cluster.js';
+import {
+  createTestUser,
+  expectError,
+  HttpCluster,
+  type TestUser,
+} from '../../test/http/http-cluster.js';
 import { ReceiptVerifier } from '../receipt/verify-receipt.js';
 import { requestBodyBytesMax } from '../constants.js';
 
@@ -25,8 +30,13 @@ describe('HTTP API, single node', () => {
   after(async () => cluster.close());
 
   const post = (url: string, payload: unknown, user: TestUser | null = alice) =>
-    cluster.request(node, { method: 'POST', url, payload: payload as Record<string, unknown> }, user);
-  const get = (url: string, user: TestUser | null = alice) => cluster.request(node, { method: 'GET', url }, user);
+    cluster.request(
+      node,
+      { method: 'POST', url, payload: payload as Record<string, unknown> },
+      user,
+    );
+  const get = (url: string, user: TestUser | null = alice) =>
+    cluster.request(node, { method: 'GET', url }, user);
 
   it('records and reads public and private messages; writes carry the tx id header', async () => {
     for (const scope of ['public', 'private']) {
@@ -46,7 +56,9 @@ describe('HTTP API, single node', () => {
   it('/node/tx goes Pending → Committed; wait_for_commit answers once committed', async () => {
     const w = await post('/app/log/public', { id: 1, msg: 'one' });
     const txId = String(w.headers['x-ms-ccf-transaction-id']);
-    const status = (await get(`/node/tx?transaction_id=${txId}`, null)).json() as { status: string };
+    const status = (await get(`/node/tx?transaction_id=${txId}`, null)).json() as {
+      status: string;
+    };
     assert.ok(['Pending', 'Committed'].includes(status.status));
     for (let i = 0; i < 20; i++) cluster.tick();
     assert.deepEqual((await get(`/node/tx?transaction_id=${txId}`, null)).json(), {
@@ -56,10 +68,14 @@ describe('HTTP API, single node', () => {
     const waited = await post('/app/log/public?wait_for_commit=true', { id: 2, msg: 'two' });
     assert.equal(waited.statusCode, 200, waited.body);
     const waitedId = String(waited.headers['x-ms-ccf-transaction-id']);
-    const after = (await get(`/node/tx?transaction_id=${waitedId}`, null)).json() as { status: string };
+    const after = (await get(`/node/tx?transaction_id=${waitedId}`, null)).json() as {
+      status: string;
+    };
     assert.equal(after.status, 'Committed');
     const [view, seqno] = waitedId.split('.').map(Number) as [number, number];
-    const later = (await get(`/node/tx?transaction_id=${view}.${seqno + 1000}`, null)).json() as { status: string };
+    const later = (await get(`/node/tx?transaction_id=${view}.${seqno + 1000}`, null)).json() as {
+      status: string;
+    };
     assert.equal(later.status, 'Unknown');
   });
 
@@ -71,7 +87,7 @@ describe('HTTP API, single node', () => {
     expectError(await get('/app/log/private?id=5&consistency=sometimes'), 400, 'InvalidInput');
   });
 
-  it('receipts: 404 TransactionPendingOrUnknown before commit, then a receipt that verifies', async () => {
+  it('receipts: 404 TransactionPendingOrUnknown, then a receipt that verifies', async () => {
     const w = await post('/app/log/public', { id: 9, msg: 'receipted' });
     const txId = String(w.headers['x-ms-ccf-transaction-id']);
     const early = await get(`/app/receipt?transaction_id=${txId}`);
@@ -86,7 +102,11 @@ describe('HTTP API, single node', () => {
     const verified = verifier.verify(r.json());
     assert.ok(verified.ok, JSON.stringify(verified));
     expectError(await get('/app/receipt?transaction_id=2.x'), 400, 'InvalidQueryParameterValue');
-    expectError(await get('/app/receipt?transaction_id=1.1', null), 401, 'InvalidAuthenticationInfo');
+    expectError(
+      await get('/app/receipt?transaction_id=1.1', null),
+      401,
+      'InvalidAuthenticationInfo',
+    );
   });
 
   it('framework endpoints answer in CCF shapes', async () => {
@@ -96,11 +116,16 @@ describe('HTTP API, single node', () => {
     const network = (await get('/node/network', null)).json() as Record<string, unknown>;
     assert.equal(network.primary_id, node);
     assert.equal(network.service_certificate, cluster.machines.service.serviceCertPem);
-    const nodes = (await get('/node/network/nodes', null)).json() as { nodes: Record<string, unknown>[] };
+    const nodes = (await get('/node/network/nodes', null)).json() as {
+      nodes: Record<string, unknown>[];
+    };
     assert.equal(nodes.nodes.length, 1);
     assert.equal(nodes.nodes[0]?.primary, true);
     assert.equal((await get('/node/primary', null)).statusCode, 200);
-    assert.equal((await cluster.request(node, { method: 'HEAD', url: '/node/primary' }, null)).statusCode, 200);
+    assert.equal(
+      (await cluster.request(node, { method: 'HEAD', url: '/node/primary' }, null)).statusCode,
+      200,
+    );
     const commit = (await get('/node/commit', null)).json() as { transaction_id: string };
     assert.match(commit.transaction_id, /^[0-9]+\.[0-9]+$/);
     const version = (await get('/node/version', null)).json() as Record<string, unknown>;
@@ -108,20 +133,31 @@ describe('HTTP API, single node', () => {
     const metrics = await get('/node/metrics', null);
     assert.equal(metrics.statusCode, 200);
     assert.match(String(metrics.headers['content-type']), /^text\/plain; version=0\.0\.4/);
-    for (const name of ['consort_writes_total', 'consort_commit_latency_seconds_bucket', 'consort_view ', 'consort_http_responses_total{code="200"}']) {
+    for (const name of [
+      'consort_writes_total',
+      'consort_commit_latency_seconds_bucket',
+      'consort_view ',
+      'consort_http_responses_total{code="200"}',
+    ]) {
       assert.ok(metrics.body.includes(name), name);
     }
-    const api = (await get('/app/api', null)).json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const api = (await get('/app/api', null)).json() as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
     assert.equal(api.openapi, '3.0.0');
     assert.ok(api.paths['/app/log/public']?.post !== undefined);
     assert.ok(api.paths['/app/log/private']?.get !== undefined);
     assert.ok(api.paths['/app/receipt']?.get !== undefined);
   });
 
-  it('authentication: no certificate → 401, unknown certificate → 401 (as CCF), with details', async () => {
+  it('auth: no certificate → 401, unknown certificate → 401 (as CCF), with details', async () => {
     const none = await post('/app/log/public', { id: 1, msg: 'x' }, null);
     expectError(none, 401, 'InvalidAuthenticationInfo');
-    assert.equal((none.json() as { error: { details: { message: string }[] } }).error.details[0]?.message, 'No caller user certificate');
+    assert.equal(
+      (none.json() as { error: { details: { message: string }[] } }).error.details[0]?.message,
+      'No caller user certificate',
+    );
     const unknown = await get('/app/log/public?id=1', mallory);
     expectError(unknown, 401, 'InvalidAuthenticationInfo');
     assert.equal(
@@ -130,17 +166,54 @@ describe('HTTP API, single node', () => {
     );
   });
 
-  it('bad input: malformed JSON, schema violations, body too large, unknown route, wrong method', async () => {
-    const inject = (method: 'POST' | 'PUT' | 'GET', url: string, payload?: string, type = 'application/json') =>
-      cluster.request(node, { method, url, ...(payload === undefined ? {} : { payload, headers: { 'content-type': type } }) }, alice);
+  it('bad input: malformed JSON, schema, body too large, unknown route, method', async () => {
+    const inject = (
+      method: 'POST' | 'PUT' | 'GET',
+      url: string,
+      payload?: string,
+      type = 'application/json',
+    ) =>
+      cluster.request(
+        node,
+        {
+          method,
+          url,
+          ...(payload === undefined ? {} : { payload, headers: { 'content-type': type } }),
+        },
+        alice,
+      );
     expectError(await inject('POST', '/app/log/public', '{"id": 1, "msg": '), 400, 'InvalidInput');
-    expectError(await inject('POST', '/app/log/public', '{"id": "1", "msg": "x"}'), 400, 'InvalidInput');
+    expectError(
+      await inject('POST', '/app/log/public', '{"id": "1", "msg": "x"}'),
+      400,
+      'InvalidInput',
+    );
     expectError(await inject('POST', '/app/log/public', '{"id": 1}'), 400, 'InvalidInput');
-    expectError(await inject('POST', '/app/log/public', '{"id": 1, "msg": "x", "extra": 1}'), 400, 'InvalidInput');
-    expectError(await inject('POST', '/app/log/public', '{"id": -1, "msg": "x"}'), 400, 'InvalidInput');
-    expectError(await inject('POST', '/app/log/public', '{"id": 1, "msg": ""}'), 400, 'InvalidInput');
-    expectError(await inject('POST', '/app/log/public', '{"__proto__": {"x": 1}, "id": 1, "msg": "x"}'), 400, 'InvalidInput');
-    expectError(await inject('POST', '/app/log/public', 'id=1', 'text/plain'), 415, 'UnsupportedContentType');
+    expectError(
+      await inject('POST', '/app/log/public', '{"id": 1, "msg": "x", "extra": 1}'),
+      400,
+      'InvalidInput',
+    );
+    expectError(
+      await inject('POST', '/app/log/public', '{"id": -1, "msg": "x"}'),
+      400,
+      'InvalidInput',
+    );
+    expectError(
+      await inject('POST', '/app/log/public', '{"id": 1, "msg": ""}'),
+      400,
+      'InvalidInput',
+    );
+    expectError(
+      await inject('POST', '/app/log/public', '{"__proto__": {"x": 1}, "id": 1, "msg": "x"}'),
+      400,
+      'InvalidInput',
+    );
+    expectError(
+      await inject('POST', '/app/log/public', 'id=1', 'text/plain'),
+      415,
+      'UnsupportedContentType',
+    );
     expectError(await inject('GET', '/app/log/public'), 400, 'InvalidInput');
     expectError(await inject('GET', '/app/log/public?id=abc'), 400, 'InvalidInput');
     const big = JSON.stringify({ id: 1, msg: 'a'.repeat(requestBodyBytesMax) });
@@ -150,6 +223,10 @@ describe('HTTP API, single node', () => {
     expectError(wrongMethod, 405, 'UnsupportedHttpVerb');
     assert.match(String(wrongMethod.headers.allow), /POST/);
     expectError(await inject('GET', '/node/tx'), 400, 'InvalidQueryParameterValue');
-    expectError(await inject('GET', '/node/tx?transaction_id=01.2'), 400, 'InvalidQueryParameterValue');
+    expectError(
+      await inject('GET', '/node/tx?transaction_id=01.2'),
+      400,
+      'InvalidQueryParameterValue',
+    );
   });
 });

@@ -45,7 +45,10 @@ export function checkHttpLimits(limits: HttpLimits): void {
   assert(limits.forwardsInFlightCountMax > 0, 'forwardsInFlightCountMax is positive');
   assert(limits.forwardTimeoutMs > 0, 'forwardTimeoutMs is positive');
   // Node requires headersTimeout <= requestTimeout (otherwise it rejects the server config).
-  assert(limits.headersTimeoutMs <= limits.requestTimeoutMs, 'headers arrive within the request time');
+  assert(
+    limits.headersTimeoutMs <= limits.requestTimeoutMs,
+    'headers arrive within the request time',
+  );
   assert(limits.keepAliveTimeoutMs > 0 && limits.connectionTimeoutMs > 0, 'timeouts are positive');
   assert(limits.http2SessionTimeoutMs > 0, 'http2SessionTimeoutMs is positive');
 }

@@ -11,6 +11,7 @@ import { connect as http2Connect } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { createTestUser, HttpCluster, type TestUser } from '../../test/http/http-cluster.js';
+import { httpLimitsDefault } from './http-limits.js';
 
 interface Answer {
   readonly status: number;
@@ -75,7 +76,9 @@ describe('HTTPS listener (TLS 1.3, HTTP/1.1 and HTTP/2, client certificates)', (
   }
 
   it('HTTP/1.1 over TLS 1.3 with a listed client certificate: write then read', async () => {
-    const w = await http1('POST', '/app/log/public', { body: JSON.stringify({ id: 1, msg: 'over tls' }) });
+    const w = await http1('POST', '/app/log/public', {
+      body: JSON.stringify({ id: 1, msg: 'over tls' }),
+    });
     assert.equal(w.status, 200, w.body);
     assert.equal(w.protocol, 'TLSv1.3');
     const r = await http1('GET', '/app/log/public?id=1');
@@ -86,10 +89,26 @@ describe('HTTPS listener (TLS 1.3, HTTP/1.1 and HTTP/2, client certificates)', (
   it('no client certificate → 401; an unlisted one → 401', async () => {
     const none = await http1('GET', '/app/log/public?id=1', { user: null });
     assert.equal(none.status, 401);
-    assert.equal((JSON.parse(none.body) as { error: { code: string } }).error.code, 'InvalidAuthenticationInfo');
+    assert.equal(
+      (JSON.parse(none.body) as { error: { code: string } }).error.code,
+      'InvalidAuthenticationInfo',
+    );
     const stranger = await createTestUser('stranger');
     assert.equal((await http1('GET', '/app/log/public?id=1', { user: stranger })).status, 401);
     assert.equal((await http1('GET', '/node/state', { user: null })).status, 200);
+  });
+
+  it('slow-loris bounds are set on the server (HTTP/1.1 timeouts, idle socket timeout)', () => {
+    const server = cluster.apps.get(cluster.primaryId())!.server as unknown as {
+      headersTimeout: number;
+      requestTimeout: number;
+      keepAliveTimeout: number;
+      timeout: number;
+    };
+    assert.equal(server.headersTimeout, httpLimitsDefault.headersTimeoutMs);
+    assert.equal(server.requestTimeout, httpLimitsDefault.requestTimeoutMs);
+    assert.equal(server.keepAliveTimeout, httpLimitsDefault.keepAliveTimeoutMs);
+    assert.equal(server.timeout, httpLimitsDefault.connectionTimeoutMs);
   });
 
   it('a TLS 1.2 client cannot connect', async () => {

@@ -25,30 +25,104 @@ function metric(name: string, type: 'counter' | 'gauge', help: string, value: nu
 }
 
 /** renderMetrics renders every metric of one node (one block per metric family). */
-export function renderMetrics(service: NodeService, forwarder: Forwarder | null, http: HttpCounters): string {
+export function renderMetrics(
+  service: NodeService,
+  forwarder: Forwarder | null,
+  http: HttpCounters,
+): string {
   const m = service.metrics;
   const core = service.machine.core;
   const blocks = [
-    metric('consort_writes_total', 'counter', 'Write transactions executed at this node as primary.', m.writes),
-    metric('consort_view_changes_total', 'counter', 'Views (terms) this node has seen begin.', m.viewChanges),
-    metric('consort_ledger_bytes', 'gauge', 'Bytes written to the ledger by this node.', m.ledgerBytes),
-    m.commitLatencyMs.render('consort_commit_latency_seconds', 'Time from execution to commit of a write.'),
-    m.fsyncLatencyMs.render('consort_fsync_latency_seconds', 'Duration of one ledger fsync (group commit).'),
+    metric(
+      'consort_writes_total',
+      'counter',
+      'Write transactions executed at this node as primary.',
+      m.writes,
+    ),
+    metric(
+      'consort_view_changes_total',
+      'counter',
+      'Views (terms) this node has seen begin.',
+      m.viewChanges,
+    ),
+    metric(
+      'consort_ledger_bytes',
+      'gauge',
+      'Bytes written to the ledger by this node.',
+      m.ledgerBytes,
+    ),
+    m.commitLatencyMs.render(
+      'consort_commit_latency_seconds',
+      'Time from execution to commit of a write.',
+    ),
+    m.fsyncLatencyMs.render(
+      'consort_fsync_latency_seconds',
+      'Duration of one ledger fsync (group commit).',
+    ),
     metric('consort_view', 'gauge', 'Current view (Raft term).', core.view),
-    metric('consort_is_primary', 'gauge', '1 when this node is the primary.', core.role === 'primary' ? 1 : 0),
-    metric('consort_commit_seqno', 'gauge', 'Highest committed seqno known here.', core.commitSeqno),
+    metric(
+      'consort_is_primary',
+      'gauge',
+      '1 when this node is the primary.',
+      core.role === 'primary' ? 1 : 0,
+    ),
+    metric(
+      'consort_commit_seqno',
+      'gauge',
+      'Highest committed seqno known here.',
+      core.commitSeqno,
+    ),
     metric('consort_last_seqno', 'gauge', 'Highest seqno in the local log.', core.lastSeqno),
-    metric('consort_uncommitted_entries', 'gauge', 'Log entries not yet committed (replication queue depth).', core.lastSeqno - core.commitSeqno),
-    metric('consort_commit_waiters', 'gauge', 'Client requests waiting for a transaction outcome.', service.machine.outcomes.size),
-    metric('consort_forwards_in_flight', 'gauge', 'Requests forwarded to the primary, awaiting an answer.', forwarder?.inFlightCount ?? 0),
-    metric('consort_forwarded_out_total', 'counter', 'Requests forwarded to the primary.', forwarder?.counters.sent ?? 0),
-    metric('consort_forward_timeouts_total', 'counter', 'Forwarded requests that got no answer in time.', forwarder?.counters.timedOut ?? 0),
-    metric('consort_forwarded_in_total', 'counter', 'Requests other nodes forwarded to this node.', http.forwardedIn),
-    metric('consort_forward_malformed_total', 'counter', 'Forwarded messages that did not decode.', http.forwardMalformed),
+    metric(
+      'consort_uncommitted_entries',
+      'gauge',
+      'Log entries not yet committed (replication queue depth).',
+      core.lastSeqno - core.commitSeqno,
+    ),
+    metric(
+      'consort_commit_waiters',
+      'gauge',
+      'Client requests waiting for a transaction outcome.',
+      service.machine.outcomes.size,
+    ),
+    metric(
+      'consort_forwards_in_flight',
+      'gauge',
+      'Requests forwarded to the primary, awaiting an answer.',
+      forwarder?.inFlightCount ?? 0,
+    ),
+    metric(
+      'consort_forwarded_out_total',
+      'counter',
+      'Requests forwarded to the primary.',
+      forwarder?.counters.sent ?? 0,
+    ),
+    metric(
+      'consort_forward_timeouts_total',
+      'counter',
+      'Forwarded requests that got no answer in time.',
+      forwarder?.counters.timedOut ?? 0,
+    ),
+    metric(
+      'consort_forwarded_in_total',
+      'counter',
+      'Requests other nodes forwarded to this node.',
+      http.forwardedIn,
+    ),
+    metric(
+      'consort_forward_malformed_total',
+      'counter',
+      'Forwarded messages that did not decode.',
+      http.forwardMalformed,
+    ),
   ];
   const statuses = Array.from(http.responses.entries()).sort((a, b) => a[0] - b[0]);
-  const lines = ['# HELP consort_http_responses_total HTTP responses by status code.', '# TYPE consort_http_responses_total counter'];
-  for (const [status, count] of statuses) lines.push(`consort_http_responses_total{code="${status}"} ${count}`);
+  const lines = [
+    '# HELP consort_http_responses_total HTTP responses by status code.',
+    '# TYPE consort_http_responses_total counter',
+  ];
+  for (const [status, count] of statuses)
+    lines.push(`consort_http_responses_total{code="${status}"} ${count}`);
   blocks.push(lines.join('\n'));
   return `${blocks.join('\n')}\n`;
 }

@@ -6,7 +6,9 @@ import type { Endpoint, JsonSchema } from './endpoint.js';
 const consistencyParameter: JsonSchema = {
   type: 'string',
   enum: ['local', 'linearizable'],
-  description: 'local (default): this node\'s state, may be stale; linearizable: committed state confirmed by the primary.',
+  description:
+    'local (default): this node\'s state, may be stale; ' +
+    'linearizable: committed state, confirmed by the primary.',
 };
 
 const waitForCommitParameter: JsonSchema = {

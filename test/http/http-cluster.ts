@@ -52,7 +52,9 @@ export class FakeTimers {
 
   advance(ms: number): void {
     this.nowMs += ms;
-    const due = this.timers.filter((t) => t.live && t.atMs <= this.nowMs).sort((a, b) => a.atMs - b.atMs);
+    const due = this.timers
+      .filter((t) => t.live && t.atMs <= this.nowMs)
+      .sort((a, b) => a.atMs - b.atMs);
     this.timers = this.timers.filter((t) => t.live && t.atMs > this.nowMs);
     for (const t of due) t.callback();
   }
@@ -109,7 +111,10 @@ export class HttpCluster {
 
   static async create(options: HttpClusterOptions): Promise<HttpCluster> {
     const service = await testService();
-    const cluster = new HttpCluster(new MachineCluster(service, options.count, options.seed ?? 1), options.tickMs ?? 10);
+    const cluster = new HttpCluster(
+      new MachineCluster(service, options.count, options.seed ?? 1),
+      options.tickMs ?? 10,
+    );
     for (const id of cluster.machines.ids) cluster.addNode(id, options);
     cluster.machines.primary();
     return cluster;
@@ -196,9 +201,15 @@ export class HttpCluster {
   }
 
   /** request injects a request at node `id` as `user` (no certificate when null). */
-  request(id: NodeId, options: InjectOptions, user: TestUser | null): Promise<LightMyRequestResponse> {
+  request(
+    id: NodeId,
+    options: InjectOptions,
+    user: TestUser | null,
+  ): Promise<LightMyRequestResponse> {
     const app = this.apps.get(id)!;
-    const headers: Record<string, string> = { ...(options.headers as Record<string, string> | undefined) };
+    const headers: Record<string, string> = {
+      ...(options.headers as Record<string, string> | undefined),
+    };
     if (user !== null) headers[testCertHeader] = bytesToBase64(user.der);
     return this.settle(app.inject({ ...options, headers }));
   }
@@ -206,7 +217,9 @@ export class HttpCluster {
   /** addUser records `user` in the users table through the primary and waits for its commit. */
   async addUser(user: TestUser): Promise<string> {
     const primary = this.services.get(this.primaryId())!;
-    const outcome = await this.settle(primary.write((tx) => addUserCert(tx, user.certPem), { waitForCommit: true }));
+    const outcome = await this.settle(
+      primary.write((tx) => addUserCert(tx, user.certPem), { waitForCommit: true }),
+    );
     for (let i = 0; i < 20; i++) this.tick();
     return outcome.result;
   }

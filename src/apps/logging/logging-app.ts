@@ -4,7 +4,7 @@ import type { Endpoint, EndpointContext, EndpointResult, JsonSchema } from '../.
 import { HttpError } from '../../http/errors.js';
 import { bytesToString, stringToBytes } from '../../kv/values.js';
 
-/** publicRecordsMap and privateRecordsMap are the sample's maps (CCF: `public:records`, `records`). */
+/** publicRecordsMap and privateRecordsMap are the sample's maps (as CCF's). */
 export const publicRecordsMap = 'public:records';
 export const privateRecordsMap = 'records';
 
@@ -33,7 +33,8 @@ function record(mapName: string) {
   return (ctx: EndpointContext): EndpointResult => {
     const { id, msg } = ctx.body as { readonly id: number; readonly msg: string };
     // As CCF's sample: an empty message is refused (nothing is written).
-    if (msg.length === 0) throw new HttpError('InvalidInput', 'Cannot record an empty log message.');
+    if (msg.length === 0)
+      throw new HttpError('InvalidInput', 'Cannot record an empty log message.');
     ctx.tx.map(mapName).set(stringToBytes(String(id)), stringToBytes(msg));
     return { body: true };
   };
@@ -74,5 +75,8 @@ function endpointsFor(scope: 'public' | 'private', mapName: string): Endpoint[] 
 
 /** loggingEndpoints returns the logging app's endpoints, to register in an EndpointRegistry. */
 export function loggingEndpoints(): readonly Endpoint[] {
-  return [...endpointsFor('public', publicRecordsMap), ...endpointsFor('private', privateRecordsMap)];
+  return [
+    ...endpointsFor('public', publicRecordsMap),
+    ...endpointsFor('private', privateRecordsMap),
+  ];
 }
