@@ -13,6 +13,7 @@ import { utf8 } from '../../src/crypto/encoding.js';
 import { createLogger } from '../../src/io/logger.js';
 import { admitJoiner } from '../../src/node/join.js';
 import { freePorts } from './ports.js';
+import { until } from './wait.js';
 
 const timing = {
   tickMs: 5,
@@ -24,13 +25,6 @@ const timing = {
   snapshotIntervalTxCount: 200,
 };
 
-async function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('three founders replicate, a fourth joins and votes, the primary can be lost', async () => {
   const root = mkdtempSync(join(tmpdir(), 'consort-cluster-'));

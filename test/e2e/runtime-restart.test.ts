@@ -12,6 +12,7 @@ import { utf8 } from '../../src/crypto/encoding.js';
 import { createLogger } from '../../src/io/logger.js';
 import { bytesToString } from '../../src/kv/values.js';
 import { ReceiptVerifier } from '../../src/receipt/verify-receipt.js';
+import { until } from './wait.js';
 
 const timing = {
   tickMs: 5,
@@ -23,13 +24,6 @@ const timing = {
   snapshotIntervalTxCount: 50,
 };
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('a single node commits, restarts from its workspace and keeps state and receipts', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'consort-rt-'));
