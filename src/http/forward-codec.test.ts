@@ -11,6 +11,7 @@ import {
   decodeForwarded,
   encodeForwarded,
   type ForwardedMessage,
+  forwardedKindOf,
   forwardLimits,
 } from './forward-codec.js';
 
@@ -60,10 +61,13 @@ function decodesOrFormatError(bytes: Uint8Array): void {
 }
 
 describe('forward codec', () => {
-  it('round-trips requests and responses', () => {
+  it('round-trips requests and responses; forwardedKindOf peeks at the kind', () => {
     for (const message of [request, noBody, response]) {
-      assert.deepEqual(decodeForwarded(encodeForwarded(message)), message);
+      const bytes = encodeForwarded(message);
+      assert.deepEqual(decodeForwarded(bytes), message);
+      assert.equal(forwardedKindOf(bytes), message.kind);
     }
+    assert.equal(forwardedKindOf(new Uint8Array([9, 1])), null);
   });
 
   it('every truncation and trailing byte is a FormatError', () => {

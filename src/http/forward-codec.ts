@@ -127,6 +127,16 @@ function encodeResponse(w: ByteWriter, r: HttpResponse): void {
   checkedString(w, r.body, L.responseBodyBytesMax, 'forward.responseBodyBytesMax');
 }
 
+/**
+ * forwardedKindOf peeks at an encoded message's kind without decoding it, so the runtime can pick
+ * the frame kind (forwardedRequest / forwardedResponse); null when the header is not ours.
+ */
+export function forwardedKindOf(payload: Uint8Array): 'request' | 'response' | null {
+  if (payload.length < 2 || payload[0] !== forwardFormatVersion) return null;
+  if (payload[1] === kindRequest) return 'request';
+  return payload[1] === kindResponse ? 'response' : null;
+}
+
 /** decodeForwarded decodes one message; throws FormatError(offset) for any malformed input. */
 export function decodeForwarded(bytes: Uint8Array): ForwardedMessage {
   const r = new ByteReader(bytes);
