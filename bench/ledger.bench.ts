@@ -4,7 +4,7 @@
 // default 1); snapshot restore of 1M keys from a snapshot file in a child process (time, peak RSS).
 // Prints a table and writes bench/results/ledger-<date>.json.
 //
-// Usage: npm run bench:ledger [-- --tx=200000 --audit-gb=1 --keys=1000000]
+// Usage: npm run bench:ledger [-- --tx=200000 --audit-gb=1 --keys=1000000 --only=merkle,append,audit,restore]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { testService } from '../test/support/identities.js';
@@ -180,18 +180,34 @@ function benchRestore(keyCount: number): Record<string, number> {
   }
 }
 
+/** selected tells whether a part runs: all by default, or those named in --only=a,b. */
+function selected(part: string): boolean {
+  const arg = process.argv.find((a) => a.startsWith('--only='));
+  return arg === undefined || arg.slice('--only='.length).split(',').includes(part);
+}
+
 async function main(): Promise<void> {
   const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
-  results.merkle = benchMerkle(1_000_000);
-  console.log('merkle', results.merkle);
-  results.durable = await benchAppend(option('tx', 200_000));
-  console.log('durable append + receipts', results.durable);
-  results.audit = await benchAudit(option('audit-gb', 1));
-  console.log('audit', results.audit);
-  results.restore = benchRestore(option('keys', 1_000_000));
-  console.log('snapshot restore', results.restore);
+  if (selected('merkle')) {
+    results.merkle = benchMerkle(1_000_000);
+    console.log('merkle', results.merkle);
+  }
+  if (selected('append')) {
+    results.durable = await benchAppend(option('tx', 200_000));
+    console.log('durable append + receipts', results.durable);
+  }
+  if (selected('audit')) {
+    results.audit = await benchAudit(option('audit-gb', 1));
+    console.log('audit', results.audit);
+  }
+  if (selected('restore')) {
+    results.restore = benchRestore(option('keys', 1_000_000));
+    console.log('snapshot restore', results.restore);
+  }
   mkdirSync(new URL('results/', import.meta.url), { recursive: true });
-  const path = new URL(`results/ledger-${new Date().toISOString().slice(0, 10)}.json`, import.meta.url);
+  const only = process.argv.find((a) => a.startsWith('--only='));
+  const suffix = only === undefined ? '' : `-${only.slice('--only='.length).replaceAll(',', '-')}`;
+  const path = new URL(`results/ledger-${new Date().toISOString().slice(0, 10)}${suffix}.json`, import.meta.url);
   writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${path.pathname}`);
 }

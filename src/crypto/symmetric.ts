@@ -60,7 +60,16 @@ export function aesGcmDecrypt(
 
 /** hmacSha256 is HMAC-SHA256(key, data). */
 export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHmac('sha256', key).update(data).digest());
+  // A latin1 digest is a cheap one-byte string; a Buffer digest allocates a backing store.
+  const digest = createHmac('sha256', key).update(data).digest('binary');
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) out[i] = digest.charCodeAt(i);
+  return out;
+}
+
+/** hmacSha256Hex is HMAC-SHA256(key, data) as lowercase hex. */
+export function hmacSha256Hex(key: Uint8Array, data: Uint8Array): string {
+  return createHmac('sha256', key).update(data).digest('hex');
 }
 
 /** hkdfSha256 derives `lengthBytes` from `secret` for the purpose named by `info` (RFC 5869). */
