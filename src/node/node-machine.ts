@@ -81,10 +81,13 @@ export interface NodeMachineOptions {
 /** NotPrimaryError: writes go to the primary (the node runtime forwards them). */
 export class NotPrimaryError extends ConsortError {
   override readonly name = 'NotPrimaryError';
+  /** primary is the node believed to be primary, if any (where to forward). */
+  readonly primary: NodeId | null;
   constructor(primary: NodeId | null) {
     super('NotPrimary', primary === null ? 'no primary is known' : `the primary is ${primary}`, {
       httpStatus: 503,
     });
+    this.primary = primary;
   }
 }
 

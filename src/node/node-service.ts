@@ -139,12 +139,8 @@ export class NodeService {
   readLinearizable<T>(handler: (tx: Tx) => T): Promise<{ readonly result: T; readonly seqno: number }> {
     return new Promise((resolve, reject) => {
       let settled = false;
-      const cancel = this.deps.setTimer(this.commitWaitMs, () => {
-        if (settled) return;
-        settled = true;
-        reject(new NotPrimaryError(null));
-      });
-      this.machine.readIndex((index) => {
+      let cancel = (): void => {};
+      const onIndex = (index: number | null): void => {
         if (settled) return;
         settled = true;
         cancel();
@@ -158,6 +154,19 @@ export class NodeService {
         } catch (error) {
           reject(error);
         }
+      };
+      try {
+        this.machine.readIndex(onIndex);
+      } catch (error) {
+        settled = true;
+        reject(error);
+        return;
+      }
+      // Armed only once the request is in: a refused request must not hold a timer.
+      cancel = this.deps.setTimer(this.commitWaitMs, () => {
+        if (settled) return;
+        settled = true;
+        reject(new NotPrimaryError(null));
       });
     });
   }

@@ -117,10 +117,27 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     if (row !== undefined) return (bytesToJson(row) as NodeInfoRecord).cert;
     return genesisCerts.get(id) ?? null;
   };
+  // Declared before the machine: the storage adapter feeds the node metrics.
+  let metrics: NodeService['metrics'] | null = null;
+  let lastView = -1;
+  const storage = {
+    persist: (work: Parameters<LedgerFiles['persist']>[0], done: (error: Error | null) => void) => {
+      const startedMs = nowMs();
+      let bytes = 0;
+      for (const e of work.entries) bytes += e.data.byteLength;
+      ledger.persist(work, (error) => {
+        metrics?.fsyncLatencyMs.observe(nowMs() - startedMs);
+        if (metrics !== null) metrics.ledgerBytes += bytes;
+        done(error);
+      });
+    },
+    committed: (seqno: number) => ledger.committed(seqno),
+    snapshot: (snapshot: Parameters<LedgerFiles['snapshot']>[0]) => ledger.snapshot(snapshot),
+  };
   machine = new NodeMachine(
     {
       rng: new CryptoRng(),
-      storage: ledger,
+      storage,
       transport: {
         send: (to: NodeId, message: RaftMessage) => {
           transport.send(to, FrameKind.raft, encodeRaftMessage(message));
@@ -130,7 +147,11 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
       secret: new LedgerSecret(workspace.ledgerSecret),
       nodeCertPem,
       event: (event) => {
-        if (event.type === 'role') logger.log('info', 'role changed', { ...event });
+        if (event.type === 'role') {
+          if (event.view !== lastView && metrics !== null) metrics.viewChanges++;
+          lastView = event.view;
+          logger.log('info', 'role changed', { ...event });
+        }
         if (event.type === 'snapshot') logger.log('info', 'snapshot taken', { seqno: event.seqno });
       },
     },
@@ -154,6 +175,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
   );
   const running = machine;
   const service = new NodeService(running, { nowMs, setTimer });
+  metrics = service.metrics;
   const forwardHandlers: ((from: NodeId, kind: 'request' | 'response', payload: Uint8Array) => void)[] =
     [];
   transport.onMessage((from, kind, payload) => {

@@ -2,6 +2,7 @@
 // forwarding over the node channel, and POST /node/join for joiners.
 import { errorResponse, toErrorResponse } from '../../http/errors.js';
 import { createHttpApp, type HttpApp } from '../../http/create-http-app.js';
+import { forwardedKindOf } from '../../http/forward-codec.js';
 import { utf8 } from '../../crypto/encoding.js';
 import { setTimer } from '../../io/system.js';
 import { bytesToJson } from '../../kv/values.js';
@@ -38,7 +39,7 @@ export async function serve(runtime: NodeRuntime, workspace: Workspace, options:
     {
       service: runtime.service,
       forwardChannel: {
-        send: (to, payload) => runtime.forward.send(to, 'request', payload),
+        send: (to, payload) => runtime.forward.send(to, forwardedKindOf(payload) ?? 'request', payload),
         onMessage: (handler) => runtime.forward.onMessage((from, _kind, payload) => handler(from, payload)),
       },
       setTimer,
