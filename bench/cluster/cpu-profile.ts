@@ -1,0 +1,66 @@
+// cpu-profile.ts: summarise V8 `.cpuprofile` files (written by `node --cpu-prof`): self time per
+// function (samples × their time deltas), aggregated by name + script + line across files.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+interface ProfileNode {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+}
+
+interface CpuProfile {
+  readonly nodes: readonly ProfileNode[];
+  readonly samples?: readonly number[];
+  readonly timeDeltas?: readonly number[];
+}
+
+export interface SelfTimeRow {
+  readonly fn: string;
+  readonly location: string;
+  readonly selfMs: number;
+  readonly percent: number;
+}
+
+export interface ProfileSummary {
+  readonly files: readonly string[];
+  readonly totalMs: number;
+  readonly top: readonly SelfTimeRow[];
+}
+
+/**
+ * summariseProfiles reads the .cpuprofile files in `dir` (only process `pid`'s when given) and returns the
+ * `topCount` functions with the most self time.
+ */
+export function summariseProfiles(dir: string, repoRoot: string, pid: number | null, topCount = 20): ProfileSummary {
+  // node names profiles CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile.
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile') && (pid === null || f.includes(`.${pid}.`)))
+    .map((f) => join(dir, f));
+  const selfUs = new Map<string, { fn: string; location: string; us: number }>();
+  let totalUs = 0;
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const samples = profile.samples ?? [];
+    const deltas = profile.timeDeltas ?? [];
+    for (let i = 0; i < samples.length; i++) {
+      const node = byId.get(samples[i] ?? -1);
+      const us = Math.max(0, deltas[i] ?? 0);
+      if (node === undefined) continue;
+      totalUs += us;
+      const { functionName, url, lineNumber } = node.callFrame;
+      const shortUrl = url.startsWith('file://') ? relative(repoRoot, new URL(url).pathname) : url;
+      const location = shortUrl === '' ? '' : `${shortUrl}:${lineNumber + 1}`;
+      const fn = functionName === '' ? '(anonymous)' : functionName;
+      const key = `${fn}@${location}`;
+      const row = selfUs.get(key) ?? { fn, location, us: 0 };
+      row.us += us;
+      selfUs.set(key, row);
+    }
+  }
+  const top = [...selfUs.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, topCount)
+    .map((r) => ({ fn: r.fn, location: r.location, selfMs: r.us / 1000, percent: totalUs === 0 ? 0 : (100 * r.us) / totalUs }));
+  return { files, totalMs: totalUs / 1000, top };
+}
