@@ -1,5 +1,6 @@
 // `consort start`: create a new service (first run: service identity, node identity, member0 and
 // user0, ledger secret) or restart an existing node from its workspace, then serve until stopped.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { ConfigError, nodeOptionsHelp, parseNodeOptions } from '../runtime/node-options.js';
@@ -26,7 +27,10 @@ async function run(args: readonly string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const workspace = await openServiceWorkspace(options.workspace);
+  const workspace = await openServiceWorkspace(options.workspace, {
+    memberCertPems: options.memberCerts.map((path) => readFileSync(path, 'utf8')),
+    userCertPems: options.userCerts.map((path) => readFileSync(path, 'utf8')),
+  });
   const genesisPath = join(workspace.dir, 'genesis.json');
   let genesis = readJson<GenesisFile>(genesisPath);
   if (genesis === null) {

@@ -82,7 +82,10 @@ export async function createNodeIdentity(
  * openServiceWorkspace loads the workspace of a founding node, creating the service identity,
  * node identity, ledger secret, member0 and user0 on first use.
  */
-export async function openServiceWorkspace(dir: string): Promise<Workspace> {
+export async function openServiceWorkspace(
+  dir: string,
+  initial: { readonly memberCertPems?: readonly string[]; readonly userCertPems?: readonly string[] } = {},
+): Promise<Workspace> {
   mkdirSync(dir, { recursive: true });
   const ledgerDir = join(dir, 'ledger');
   mkdirSync(ledgerDir, { recursive: true });
@@ -103,20 +106,25 @@ export async function openServiceWorkspace(dir: string): Promise<Workspace> {
   if (!existsSync(join(dir, 'ledger_secret'))) {
     writeFileAtomic(join(dir, 'ledger_secret'), bytesToHex(secretBytes(32)), 0o600);
   }
-  const member = existsSync(join(dir, 'member0_cert.pem'))
-    ? { certPem: read(dir, 'member0_cert.pem'), keyPem: read(dir, 'member0_privk.pem') }
-    : await newIdentity(dir, 'member0', 'CN=member0');
-  const user = existsSync(join(dir, 'user0_cert.pem'))
-    ? { certPem: read(dir, 'user0_cert.pem'), keyPem: read(dir, 'user0_privk.pem') }
-    : await newIdentity(dir, 'user0', 'CN=user0');
+  const demo = async (name: string): Promise<string[]> =>
+    existsSync(join(dir, `${name}_cert.pem`))
+      ? [read(dir, `${name}_cert.pem`)]
+      : [(await newIdentity(dir, name, `CN=${name}`)).certPem];
+  // Certificates from the configuration replace the demo identities.
+  const memberPems = initial.memberCertPems?.length ? initial.memberCertPems : await demo('member0');
+  const userPems = initial.userCertPems?.length ? initial.userCertPems : await demo('user0');
+  const idOf = (pem: string): { id: string; certPem: string } => ({
+    id: certificateId(Certificate.fromPem(pem)),
+    certPem: pem,
+  });
   return {
     dir,
     ledgerDir,
     service,
     node: await openNodeIdentity(dir, service),
     ledgerSecret: hexToBytes(read(dir, 'ledger_secret').trim(), 32),
-    members: [{ id: certificateId(Certificate.fromPem(member.certPem)), certPem: member.certPem }],
-    users: [{ id: certificateId(Certificate.fromPem(user.certPem)), certPem: user.certPem }],
+    members: memberPems.map(idOf),
+    users: userPems.map(idOf),
   };
 }
 
