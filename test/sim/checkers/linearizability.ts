@@ -6,8 +6,8 @@
 // by `statesMax`. A violation is explained by the shortest failing prefix of the key's history and
 // a minimal set of completed operations that cannot be linearized together. See
 // docs/linearizability.md. Pure: no clock, no randomness; times are opaque numbers (virtual or
-// wall-clock ms). This file is slightly over the 400-line aim: the search and its explanation
-// share private types and splitting them would export internals.
+// wall-clock ms). This file (~600 lines) is over the 400-line aim: the brief limited this work to
+// one module; search, pruning and explanation share private types and could be split later.
 import { assert } from '../../../src/ds/assert.js';
 import { ConsortError } from '../../../src/ds/errors.js';
 
@@ -56,7 +56,7 @@ export type LinearizabilityResult =
     }
   | { readonly ok: 'unknown'; readonly reason: string };
 
-/** statesMaxDefault: about 1 s of search and ≤ ~100 MB of cache for a 400-op key. */
+/** statesMaxDefault: roughly 10 s of search and ~200 MB of cache at worst (see the docs). */
 export const statesMaxDefault = 1_000_000;
 
 /** HistoryError: a malformed history (missing value, response before invocation, ...). */
@@ -217,60 +217,118 @@ function eventOrder(ops: readonly SearchOp[]): number[] {
 /** searchKey runs Wing & Gong with Lowe's cache on one key's ops; spends `budget`. */
 function searchKey(ops: readonly SearchOp[], budget: Budget): Outcome {
   if (ops.length === 0) return 'linearizable';
-  const list = buildList(ops);
-  const { next } = list;
-  const head = list.head;
-  const model = internModel(ops);
-  const twins = twinsOf(ops);
-  const bits = new Uint32Array(Math.ceil(ops.length / 32));
-  const isSet = (opIndex: number): boolean => (bits[opIndex >> 5]! & (1 << (opIndex & 31))) !== 0;
-  const cache = new Map<number, CacheEntry[]>();
-  const stackEntry: number[] = [];
-  const stackState: number[] = [];
-  let completedLeft = ops.filter((op) => !op.unknown).length;
-  let bitsHash = 0;
-  let state = model.nullId;
-  let entry = next[head]!;
+  const search = new KeySearch(ops);
+  let entry = search.firstChoice();
   // Done when every completed op is linearized: the remaining unknown-fate ops take "never".
-  while (completedLeft > 0) {
-    assert(entry !== NIL, 'searchKey: a completed op\'s return is always ahead');
-    const opIndex = entry >> 1;
+  while (search.completedLeft > 0) {
+    assert(entry !== NIL, "searchKey: a completed op's return is always ahead");
     if ((entry & 1) === 0) {
-      const twin = twins[opIndex]!;
-      const stateNext = twin !== NIL && !isSet(twin) ? REJECT : model.step(opIndex, state);
-      if (stateNext !== REJECT) {
-        bits[opIndex >> 5]! ^= 1 << (opIndex & 31);
-        bitsHash ^= opHash(opIndex);
-        if (cacheAdd(cache, bits, bitsHash, stateNext)) {
-          budget.statesLeft -= 1;
-          if (budget.statesLeft < 0) return 'exhausted';
-          stackEntry.push(entry);
-          stackState.push(state);
-          if (!ops[opIndex]!.unknown) completedLeft -= 1;
-          state = stateNext;
-          lift(list, entry);
-          entry = next[head]!;
-          continue;
-        }
-        bits[opIndex >> 5]! ^= 1 << (opIndex & 31);
-        bitsHash ^= opHash(opIndex);
+      const step = search.tryCall(entry);
+      if (step === 'pushed') {
+        budget.statesLeft -= 1;
+        if (budget.statesLeft < 0) return 'exhausted';
+        entry = search.firstChoice();
+        continue;
       }
-      entry = next[entry]!;
-    } else {
-      // The earliest pending return: its op was not linearized in time; backtrack.
-      const popped = stackEntry.pop();
-      if (popped === undefined) return 'violation';
-      state = stackState.pop()!;
-      const poppedOp = popped >> 1;
-      if (!ops[poppedOp]!.unknown) completedLeft += 1;
-      bits[poppedOp >> 5]! ^= 1 << (poppedOp & 31);
-      bitsHash ^= opHash(poppedOp);
-      unlift(list, popped);
-      entry = next[popped]!;
+      if (step === 'rejected') {
+        entry = search.list.next[entry]!;
+        continue;
+      }
+    }
+    // A pending return (its op was not linearized in time) or a dead configuration: backtrack.
+    entry = search.backtrack();
+    if (entry === NIL) return 'violation';
+  }
+  return 'linearizable';
+}
+
+/**
+ * KeySearch is the mutable state of one key's search: the event list with linearized ops lifted
+ * out, the linearized-set bitset and its hash, the register state, and the explicit stack.
+ * Read-only ops (completed gets, completed cas v -> v) that can go now are taken first and never
+ * reconsidered: moving such an op earlier keeps any linearization valid (it changes no state, and
+ * every pending op returns no earlier than its invocation), so if it cannot lead to a
+ * linearization, no other choice here can.
+ */
+class KeySearch {
+  readonly list: EventList;
+  completedLeft: number;
+  private readonly ops: readonly SearchOp[];
+  private readonly model: Model;
+  private readonly twins: Int32Array;
+  private readonly readOnly: Uint8Array;
+  private readonly bits: Uint32Array;
+  private readonly cache = new Map<number, CacheEntry[]>();
+  private readonly stackEntry: number[] = [];
+  private readonly stackState: number[] = [];
+  private bitsHash = 0;
+  private state: number;
+
+  constructor(ops: readonly SearchOp[]) {
+    this.ops = ops;
+    this.list = buildList(ops);
+    this.model = internModel(ops);
+    this.twins = twinsOf(ops);
+    this.readOnly = Uint8Array.from(ops, (op) =>
+      !op.unknown && (op.kind === 'get' || (op.kind === 'cas' && op.read === op.write)) ? 1 : 0);
+    this.bits = new Uint32Array(Math.ceil(ops.length / 32));
+    this.completedLeft = ops.filter((op) => !op.unknown).length;
+    this.state = this.model.nullId;
+  }
+
+  /** firstChoice: a read-only op that can go now if any, else the first event. */
+  firstChoice(): number {
+    const { next, head } = this.list;
+    for (let e = next[head]!; e !== NIL && (e & 1) === 0; e = next[e]!) {
+      if (this.readOnly[e >> 1] === 1 && this.model.step(e >> 1, this.state) !== REJECT) return e;
+    }
+    return next[head]!;
+  }
+
+  /** tryCall linearizes `call`'s op next if the model accepts it and the configuration is new;
+   * 'dead' when a read-only op's configuration was already explored (see the class comment). */
+  tryCall(call: number): 'pushed' | 'rejected' | 'dead' {
+    const opIndex = call >> 1;
+    const twin = this.twins[opIndex]!;
+    if (twin !== NIL && !this.isSet(twin)) return 'rejected';
+    const stateNext = this.model.step(opIndex, this.state);
+    if (stateNext === REJECT) return 'rejected';
+    this.toggle(opIndex);
+    if (!cacheAdd(this.cache, this.bits, this.bitsHash, stateNext)) {
+      this.toggle(opIndex);
+      return this.readOnly[opIndex] === 1 ? 'dead' : 'rejected';
+    }
+    this.stackEntry.push(call);
+    this.stackState.push(this.state);
+    if (!this.ops[opIndex]!.unknown) this.completedLeft -= 1;
+    this.state = stateNext;
+    lift(this.list, call);
+    return 'pushed';
+  }
+
+  /** backtrack undoes the last choice (and any read-only ones above it); returns the event to
+   * try next, or NIL when the stack is empty (no linearization exists). */
+  backtrack(): number {
+    for (;;) {
+      const popped = this.stackEntry.pop();
+      if (popped === undefined) return NIL;
+      this.state = this.stackState.pop()!;
+      const opIndex = popped >> 1;
+      if (!this.ops[opIndex]!.unknown) this.completedLeft += 1;
+      this.toggle(opIndex);
+      unlift(this.list, popped);
+      if (this.readOnly[opIndex] !== 1) return this.list.next[popped]!;
     }
   }
-  assert(stackEntry.length <= ops.length, 'searchKey: each op linearized at most once');
-  return 'linearizable';
+
+  private isSet(opIndex: number): boolean {
+    return (this.bits[opIndex >> 5]! & (1 << (opIndex & 31))) !== 0;
+  }
+
+  private toggle(opIndex: number): void {
+    this.bits[opIndex >> 5]! ^= 1 << (opIndex & 31);
+    this.bitsHash ^= opHash(opIndex);
+  }
 }
 
 /**
