@@ -1,5 +1,5 @@
-// bench:cluster — Consort vs etcd on the same machine (Consort issue 4 §4). Starts a 3-member etcd
-// cluster and a 3-node Consort sandbox on loopback (one at a time, each alone on the machine),
+// bench:cluster — Consort vs etcd on the same machine (Consort issue 4 §4). Starts a 3-member
+// etcd cluster and a 3-node Consort sandbox on loopback (one at a time, each alone on the machine),
 // drives the same closed-loop workload (32-byte keys, 256-byte values; 1, 64 and 256 requests in
 // flight) and reads at 64 in flight, compares reads with a bare node:https server and fastify
 // answering a constant, and writes a markdown table + bench/results/cluster-<date>.json.
@@ -7,12 +7,16 @@
 // --skip-etcd, --skip-consort, --no-profile, --port-base N (default 27100), --out FILE.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cleanup, sleep } from './cluster/cleanup.js';
 import { type ClosedLoopResult, type Operation, runClosedLoop } from './cluster/closed-loop.js';
-import { type ConsortCluster, sandboxCommandExists, startConsortSandbox } from './cluster/consort.js';
+import {
+  type ConsortCluster,
+  sandboxCommandExists,
+  startConsortSandbox,
+} from './cluster/consort.js';
 import { summariseProfiles } from './cluster/cpu-profile.js';
 import { EtcdClient } from './cluster/etcd-client.js';
 import { ensureEtcd, startEtcdCluster } from './cluster/etcd.js';
@@ -45,8 +49,9 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds ?? (values.quick === true ? 3 : 15));
 const warmupS = Number(values.warmup ?? (values.quick === true ? 1 : Math.min(3, seconds)));
 const portBase = Number(values['port-base'] ?? 27100);
-if (!(seconds > 0 && seconds <= 600) || !(warmupS >= 0 && warmupS <= 120) || !Number.isInteger(portBase)) {
-  console.error('bench:cluster: --seconds must be in (0, 600], --warmup in [0, 120], --port-base an integer');
+const badArgs = !(seconds > 0 && seconds <= 600) || !(warmupS >= 0 && warmupS <= 120);
+if (badArgs || !Number.isInteger(portBase)) {
+  console.error('bench:cluster: --seconds in (0, 600], --warmup in [0, 120], --port-base integer');
   process.exit(2);
 }
 const writeInFlight = [1, 64, 256] as const;
@@ -73,9 +78,11 @@ cleanup.trackDir(root);
 const rows: Row[] = [];
 const value = 'v'.repeat(valueBytes);
 const valueBytesArray = new TextEncoder().encode(value);
-const etcdKey = (i: number): Uint8Array => new TextEncoder().encode(`k${String(i).padStart(keyBytes - 1, '0')}`);
+/** etcdKey is `k` + the id in decimal, zero-padded to 32 bytes. */
+const etcdKey = (i: number): Uint8Array =>
+  new TextEncoder().encode(`k${String(i).padStart(keyBytes - 1, '0')}`);
 
-/** measure runs one closed-loop point and samples CPU of `processes` (and this process) around it. */
+/** measure runs one closed-loop point, sampling the CPU of `processes` and of this process. */
 async function measure(
   system: System,
   workload: Workload,
@@ -108,9 +115,11 @@ async function measure(
     firstError: result.firstError,
     cpu,
   };
+  const firstError = row.firstError === null ? '' : ` (${row.firstError})`;
   log(
-    `  ${system} ${workload} @${inFlight}: ${row.opsPerS.toFixed(0)} ops/s, p50 ${row.p50Ms.toFixed(2)} ms, ` +
-      `p99 ${row.p99Ms.toFixed(2)} ms, errors ${row.errorCount}${row.firstError === null ? '' : ` (${row.firstError})`}`,
+    `  ${system} ${workload} @${inFlight}: ${row.opsPerS.toFixed(0)} ops/s, ` +
+      `p50 ${row.p50Ms.toFixed(2)} ms, p99 ${row.p99Ms.toFixed(2)} ms, ` +
+      `errors ${row.errorCount}${firstError}`,
   );
   rows.push(row);
   return row;
@@ -125,7 +134,7 @@ async function prepopulate(count: number, put: (i: number) => Promise<boolean>):
 async function benchEtcd(): Promise<string> {
   const binary = ensureEtcd(log);
   if (binary === null) {
-    for (const n of writeInFlight) rows.push(missingRow('etcd', 'write', n, 'skipped: etcd not installed'));
+    for (const n of writeInFlight) rows.push(missingRow('etcd', 'write', n, 'skipped: no etcd'));
     return 'not installed';
   }
   log('etcd: starting a 3-member cluster');
@@ -138,15 +147,23 @@ async function benchEtcd(): Promise<string> {
     peerPortBase: ports.etcdPeer,
     cleanup,
   });
-  const processes = cluster.members.map((m) => ({ name: m === cluster.leader ? `${m.name}*` : m.name, pid: m.pid }));
+  const processes = cluster.members.map((m) => ({
+    name: m === cluster.leader ? `${m.name}*` : m.name,
+    pid: m.pid,
+  }));
   const client = new EtcdClient(cluster.leader.clientUrl);
+  const put = (i: number): Promise<boolean> => client.put(etcdKey(i), valueBytesArray);
+  const range = (i: number, serializable: boolean): Promise<boolean> =>
+    client.range(etcdKey(i), serializable);
   try {
     for (const n of writeInFlight) {
-      await measure('etcd', 'write', n, (seq) => client.put(etcdKey(seq % writeKeyspace), valueBytesArray), processes);
+      await measure('etcd', 'write', n, (seq) => put(seq % writeKeyspace), processes);
     }
-    await prepopulate(readKeyspace, (i) => client.put(etcdKey(i), valueBytesArray));
-    await measure('etcd', 'read linearizable', readInFlight, (seq) => client.range(etcdKey(seq % readKeyspace), false), processes);
-    await measure('etcd', 'read serializable', readInFlight, (seq) => client.range(etcdKey(seq % readKeyspace), true), processes);
+    await prepopulate(readKeyspace, put);
+    const lin: Operation = (seq) => range(seq % readKeyspace, false);
+    await measure('etcd', 'read linearizable', readInFlight, lin, processes);
+    const ser: Operation = (seq) => range(seq % readKeyspace, true);
+    await measure('etcd', 'read serializable', readInFlight, ser, processes);
   } finally {
     client.close();
     await Promise.all(cluster.members.map((m) => cleanup.stop(m.pid)));
@@ -156,8 +173,14 @@ async function benchEtcd(): Promise<string> {
 
 const writeBody = (seq: number): string => `{"id":${seq % writeKeyspace},"msg":"${value}"}`;
 const writePath = '/app/log/public?wait_for_commit=true';
+const readPath = (seq: number): string => `/app/log/public?id=${seq % readKeyspace}`;
 
-async function withTarget<T>(origin: string, tls: ClientTls, connections: number, f: (t: HttpsTarget) => Promise<T>): Promise<T> {
+async function withTarget<T>(
+  origin: string,
+  tls: ClientTls,
+  connections: number,
+  f: (t: HttpsTarget) => Promise<T>,
+): Promise<T> {
   const target = new HttpsTarget(origin, tls, connections);
   try {
     return await f(target);
@@ -167,7 +190,10 @@ async function withTarget<T>(origin: string, tls: ClientTls, connections: number
 }
 
 function consortProcesses(cluster: ConsortCluster): { name: string; pid: number }[] {
-  return cluster.nodes.map((n) => ({ name: n === cluster.primary ? `${n.name}*` : n.name, pid: n.pid }));
+  return cluster.nodes.map((n) => ({
+    name: n === cluster.primary ? `${n.name}*` : n.name,
+    pid: n.pid,
+  }));
 }
 
 async function benchConsort(): Promise<string | null> {
@@ -180,7 +206,8 @@ async function benchConsort(): Promise<string | null> {
   }
   log('consort: starting a 3-node sandbox');
   const workspace = join(root, 'consort');
-  const cluster = await startConsortSandbox({ repoRoot, workspace, port: ports.consort, count: 3, cleanup });
+  const port = ports.consort;
+  const cluster = await startConsortSandbox({ repoRoot, workspace, port, count: 3, cleanup });
   log(`consort: primary ${cluster.primary.name} at ${cluster.primary.origin}`);
   const processes = consortProcesses(cluster);
   try {
@@ -190,15 +217,11 @@ async function benchConsort(): Promise<string | null> {
       );
     }
     await withTarget(cluster.primary.origin, cluster.tls, readInFlight, async (t) => {
-      await prepopulate(readKeyspace, (i) => t.postJson(writePath, `{"id":${i},"msg":"${value}"}`));
-      await measure(
-        'consort',
-        'read linearizable',
-        readInFlight,
-        (seq) => t.get(`/app/log/public?id=${seq % readKeyspace}&consistency=linearizable`),
-        processes,
-      );
-      await measure('consort', 'read local', readInFlight, (seq) => t.get(`/app/log/public?id=${seq % readKeyspace}`), processes);
+      await prepopulate(readKeyspace, (i) => t.postJson(writePath, writeBody(i)));
+      const lin: Operation = (seq) => t.get(`${readPath(seq)}&consistency=linearizable`);
+      await measure('consort', 'read linearizable', readInFlight, lin, processes);
+      const local: Operation = (seq) => t.get(readPath(seq));
+      await measure('consort', 'read local', readInFlight, local, processes);
     });
   } finally {
     await cleanup.stop(cluster.sandboxPid, 10_000);
@@ -207,10 +230,15 @@ async function benchConsort(): Promise<string | null> {
 }
 
 /** startBaseline runs baseline-server.ts as its own process and waits for `ready`. */
-async function startBaseline(kind: 'bare' | 'fastify', port: number, certDir: string): Promise<number> {
+async function startBaseline(
+  kind: 'bare' | 'fastify',
+  port: number,
+  certDir: string,
+): Promise<number> {
+  const script = join(repoRoot, 'bench/cluster/baseline-server.ts');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'bench/cluster/baseline-server.ts'), kind, String(port), certDir],
+    ['--import', 'tsx', script, kind, String(port), certDir],
     { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const pid = cleanup.track(`baseline ${kind}`, child);
@@ -241,7 +269,7 @@ async function benchBaselines(certDir: string): Promise<void> {
     const pid = await startBaseline(kind, port, certDir);
     try {
       await withTarget(`https://127.0.0.1:${port}`, tls, readInFlight, (t) =>
-        measure(system, 'read constant', readInFlight, (seq) => t.get(`/app/log/public?id=${seq % readKeyspace}`), [
+        measure(system, 'read constant', readInFlight, (seq) => t.get(readPath(seq)), [
           { name: kind, pid },
         ]),
       );
@@ -251,8 +279,14 @@ async function benchBaselines(certDir: string): Promise<void> {
   }
 }
 
-/** profileConsort reruns one workload on a fresh sandbox under the V8 CPU profiler and summarises the primary. */
-async function profileConsort(workload: 'write' | 'read local', index: number): Promise<ProfileReport> {
+/**
+ * profileConsort reruns one workload at 64 in flight on a fresh sandbox whose nodes load
+ * cpu-prof-preload.mjs, starts the primary's profiler after the warm-up, and summarises it.
+ */
+async function profileConsort(
+  workload: 'write' | 'read local',
+  index: number,
+): Promise<ProfileReport> {
   const profileDir = mkdtempSync(join(tmpdir(), 'consort-cluster-profile-'));
   const workspace = join(root, `consort-profile-${index}`);
   log(`profile: ${workload} at 64 in flight under the V8 profiler (${profileDir})`);
@@ -272,13 +306,22 @@ async function profileConsort(workload: 'write' | 'read local', index: number): 
   try {
     await withTarget(cluster.primary.origin, cluster.tls, readInFlight, async (t) => {
       if (workload === 'read local') {
-        await prepopulate(readKeyspace, (i) => t.postJson(writePath, `{"id":${i},"msg":"${value}"}`));
+        await prepopulate(readKeyspace, (i) => t.postJson(writePath, writeBody(i)));
       }
       const op: Operation =
         workload === 'write'
           ? (seq) => t.postJson(writePath, writeBody(seq))
-          : (seq) => t.get(`/app/log/public?id=${seq % readKeyspace}`);
-      await runClosedLoop(op, { inFlight: readInFlight, warmupMs: 0, durationMs });
+          : (seq) => t.get(readPath(seq));
+      // The preload starts the primary's profiler on SIGUSR2, after the warm-up.
+      const startProfiler = (): void => {
+        process.kill(cluster.primary.pid, 'SIGUSR2');
+      };
+      await runClosedLoop(op, {
+        inFlight: readInFlight,
+        warmupMs: warmupS * 1000,
+        durationMs,
+        onMeasureStart: startProfiler,
+      });
     });
   } finally {
     await cleanup.stop(cluster.sandboxPid, 15_000);
@@ -292,6 +335,7 @@ async function profileConsort(workload: 'write' | 'read local', index: number): 
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadavg();
   log(`bench:cluster: ${seconds} s per point after ${warmupS} s warm-up; temp ${root}`);
   const etcdVersion = values['skip-etcd'] === true ? 'skipped' : await benchEtcd();
   let certDir = values['skip-consort'] === true ? null : await benchConsort();
@@ -303,7 +347,8 @@ async function main(): Promise<void> {
   await benchBaselines(certDir);
   const goals = targets(rows);
   const profiles: ProfileReport[] = [];
-  if (values['no-profile'] !== true && sandboxCommandExists(repoRoot) && values['skip-consort'] !== true) {
+  const consortRan = sandboxCommandExists(repoRoot) && values['skip-consort'] !== true;
+  if (values['no-profile'] !== true && consortRan) {
     const writesShort = goals.some((g) => g.name.startsWith('write') && g.met === false);
     const readsShort = goals.some((g) => g.name.startsWith('read') && g.met === false);
     if (writesShort) profiles.push(await profileConsort('write', 0));
@@ -321,6 +366,9 @@ async function main(): Promise<void> {
       kernel: release(),
       node: process.version,
       etcd: etcdVersion,
+      // Other work on the machine skews every number: the 1-minute load before and after.
+      loadAverage1mBefore: loadBefore[0],
+      loadAverage1mAfter: loadavg()[0],
     },
     method: {
       secondsPerPoint: seconds,
@@ -334,7 +382,12 @@ async function main(): Promise<void> {
     },
     rows,
     targets: goals,
-    profiles: profiles.map((p) => ({ workload: p.workload, primaryPid: p.primaryPid, dir: p.dir, ...p.summary })),
+    profiles: profiles.map((p) => ({
+      workload: p.workload,
+      primaryPid: p.primaryPid,
+      dir: p.dir,
+      ...p.summary,
+    })),
   };
   const out = values.out ?? join(repoRoot, 'bench/results', `cluster-${date}.json`);
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

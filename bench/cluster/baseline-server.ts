@@ -34,7 +34,10 @@ const stop = (close: () => Promise<unknown>): void => {
 
 if (kind === 'bare') {
   const server = createServer(tls, (_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    response.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    });
     response.end(body);
   });
   server.keepAliveTimeout = 30_000;
@@ -42,7 +45,9 @@ if (kind === 'bare') {
   stop(() => new Promise((resolve) => server.close(resolve)));
 } else {
   const app = fastify({ http2: true, https: { allowHTTP1: true, ...tls }, logger: false });
-  app.get('/app/log/public', async (_request, reply) => reply.header('content-type', 'application/json').send(body));
+  app.get('/app/log/public', async (_request, reply) =>
+    reply.header('content-type', 'application/json').send(body),
+  );
   await app.listen({ port, host: '127.0.0.1' });
   console.log(`ready ${port}`);
   stop(() => app.close());

@@ -11,7 +11,8 @@ interface Tracked {
 }
 
 /** sleep resolves after `ms` milliseconds. */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {

@@ -3,7 +3,7 @@
 // complete inside the window count (throughput and latency); errors are counted separately.
 import { LatencyRecorder, type LatencySummary } from './latency.js';
 
-/** Operation issues request number `seq`; resolves true on success (e.g. committed), false on error. */
+/** Operation issues request number `seq`; resolves true on success (e.g. committed), else false. */
 export type Operation = (seq: number) => Promise<boolean>;
 
 export interface ClosedLoopOptions {
@@ -28,7 +28,10 @@ export interface ClosedLoopResult {
 }
 
 /** runClosedLoop drives `op` and returns the measured window's statistics. */
-export async function runClosedLoop(op: Operation, options: ClosedLoopOptions): Promise<ClosedLoopResult> {
+export async function runClosedLoop(
+  op: Operation,
+  options: ClosedLoopOptions,
+): Promise<ClosedLoopResult> {
   const recorder = new LatencyRecorder();
   let seq = 0;
   let okCount = 0;

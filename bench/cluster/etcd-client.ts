@@ -44,10 +44,12 @@ export function encodePut(key: Uint8Array, value: Uint8Array): Buffer {
 
 /** encodeRange is etcdserverpb.RangeRequest {key = 1, serializable = 7}, framed for gRPC. */
 export function encodeRange(key: Uint8Array, serializable: boolean): Buffer {
-  return grpcFrame(serializable ? [bytesField(1, key), new Uint8Array([0x38, 1])] : [bytesField(1, key)]);
+  const serializableTrue = new Uint8Array([(7 << 3) | 0, 1]);
+  return grpcFrame(serializable ? [bytesField(1, key), serializableTrue] : [bytesField(1, key)]);
 }
 
-const { HTTP2_HEADER_METHOD, HTTP2_HEADER_PATH, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_TE } = constants;
+const { HTTP2_HEADER_METHOD, HTTP2_HEADER_PATH, HTTP2_HEADER_CONTENT_TYPE, HTTP2_HEADER_TE } =
+  constants;
 
 /** EtcdClient sends unary gRPC calls over one HTTP/2 session. */
 export class EtcdClient {
@@ -91,7 +93,7 @@ export class EtcdClient {
       stream.on('error', (error) => reject(error));
       stream.on('close', () => {
         if (status === '0') resolve(true);
-        else reject(new Error(`etcd ${path}: grpc-status ${status ?? 'none'} ${message ?? ''}`.trim()));
+        else reject(new Error(`etcd ${path}: grpc-status ${status ?? 'none'} ${message ?? ''}`));
       });
       stream.end(body);
     });

@@ -35,7 +35,8 @@ export function ensureEtcd(log: (line: string) => void): string | null {
   const found = which('etcd');
   if (found !== null) return found;
   if (process.getuid?.() !== 0) {
-    log('etcd not found; install it with: sudo apt-get update && sudo apt-get install -y etcd-server');
+    log('etcd not found; install it with:');
+    log('  sudo apt-get update && sudo apt-get install -y etcd-server');
     log('(the etcd rows are skipped)');
     return null;
   }
@@ -124,7 +125,7 @@ export async function startEtcdCluster(options: {
       } catch {
         // Not up yet.
       }
-      if (Date.now() > deadline) throw new Error(`etcd member ${m.name} not healthy (log: ${options.dir})`);
+      if (Date.now() > deadline) throw new Error(`etcd ${m.name} not healthy (see ${options.dir})`);
       await sleep(200);
     }
   }

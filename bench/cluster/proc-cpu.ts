@@ -8,7 +8,8 @@ let clockTicksPerSecond: number | null = null;
 function ticksPerSecond(): number {
   if (clockTicksPerSecond === null) {
     try {
-      clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+      const text = execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+      clockTicksPerSecond = Number(text.trim()) || 100;
     } catch {
       clockTicksPerSecond = 100;
     }
@@ -45,7 +46,7 @@ export function cpuSecondsOf(pid: number): number | null {
   return stat === null ? null : stat.cpuTicks / ticksPerSecond();
 }
 
-/** processGroupMembers lists the live PIDs whose process group is `pgid` (a detached child's tree). */
+/** processGroupMembers lists the live PIDs in process group `pgid` (a detached child's tree). */
 export function processGroupMembers(pgid: number): number[] {
   const pids: number[] = [];
   for (const name of readdirSync('/proc')) {
@@ -61,7 +62,7 @@ export class CpuProbe {
   private start = new Map<number, number>();
   private startMs = 0;
 
-  constructor(private readonly targets: readonly { readonly name: string; readonly pid: number }[]) {}
+  constructor(private readonly targets: readonly CpuTarget[]) {}
 
   begin(): void {
     this.startMs = performance.now();
@@ -75,9 +76,15 @@ export class CpuProbe {
     return this.targets.map((t) => {
       const now = cpuSecondsOf(t.pid);
       const before = this.start.get(t.pid) ?? 0;
-      return { name: t.name, pid: t.pid, percent: now === null ? Number.NaN : ((now - before) / elapsedS) * 100 };
+      const percent = now === null ? Number.NaN : ((now - before) / elapsedS) * 100;
+      return { name: t.name, pid: t.pid, percent };
     });
   }
+}
+
+export interface CpuTarget {
+  readonly name: string;
+  readonly pid: number;
 }
 
 export interface CpuShare {

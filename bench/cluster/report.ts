@@ -3,7 +3,12 @@ import type { CpuShare } from './proc-cpu.js';
 import type { ProfileSummary } from './cpu-profile.js';
 
 export type System = 'etcd' | 'consort' | 'node:https' | 'fastify';
-export type Workload = 'write' | 'read linearizable' | 'read local' | 'read serializable' | 'read constant';
+export type Workload =
+  | 'write'
+  | 'read linearizable'
+  | 'read local'
+  | 'read serializable'
+  | 'read constant';
 
 export interface Row {
   readonly system: System;
@@ -36,7 +41,12 @@ export interface ProfileReport {
   readonly summary: ProfileSummary;
 }
 
-export function missingRow(system: System, workload: Workload, inFlight: number, status: string): Row {
+export function missingRow(
+  system: System,
+  workload: Workload,
+  inFlight: number,
+  status: string,
+): Row {
   return {
     system,
     workload,
@@ -53,8 +63,17 @@ export function missingRow(system: System, workload: Workload, inFlight: number,
   };
 }
 
-function find(rows: readonly Row[], system: System, workload: Workload, inFlight: number): Row | undefined {
-  return rows.find((r) => r.system === system && r.workload === workload && r.inFlight === inFlight && r.status === 'ok');
+function find(
+  rows: readonly Row[],
+  system: System,
+  workload: Workload,
+  inFlight: number,
+): Row | undefined {
+  return rows.find(
+    (r) =>
+      r.status === 'ok' && r.system === system && r.workload === workload &&
+      r.inFlight === inFlight,
+  );
 }
 
 /** ratioOf returns a/b of a field for two rows, NaN when either is missing. */
@@ -64,7 +83,9 @@ function ratio(a: number | undefined, b: number | undefined): number {
 
 /** referenceOf is the row a row is compared with: etcd for Consort writes, node:https for reads. */
 export function referenceOf(rows: readonly Row[], row: Row): Row | undefined {
-  if (row.system === 'consort' && row.workload === 'write') return find(rows, 'etcd', 'write', row.inFlight);
+  if (row.system === 'consort' && row.workload === 'write') {
+    return find(rows, 'etcd', 'write', row.inFlight);
+  }
   if (row.system !== 'node:https' && row.workload !== 'write' && row.system !== 'etcd') {
     return find(rows, 'node:https', 'read constant', row.inFlight);
   }
@@ -74,16 +95,23 @@ export function referenceOf(rows: readonly Row[], row: Row): Row | undefined {
 /** targets evaluates the issue's goals against the rows. */
 export function targets(rows: readonly Row[]): Target[] {
   const out: Target[] = [];
-  const met = (value: number, ok: (v: number) => boolean): boolean | null => (Number.isNaN(value) ? null : ok(value));
+  const met = (value: number, ok: (v: number) => boolean): boolean | null =>
+    Number.isNaN(value) ? null : ok(value);
+  const add = (name: string, goal: string, measured: number, ok: (v: number) => boolean): void => {
+    out.push({ name, goal, measured, met: met(measured, ok) });
+  };
   for (const n of [64, 256]) {
-    const r = ratio(find(rows, 'consort', 'write', n)?.opsPerS, find(rows, 'etcd', 'write', n)?.opsPerS);
-    out.push({ name: `writes/s at ${n} in flight, Consort/etcd`, goal: '>= 1.0', measured: r, met: met(r, (v) => v >= 1) });
+    const etcd = find(rows, 'etcd', 'write', n)?.opsPerS;
+    const r = ratio(find(rows, 'consort', 'write', n)?.opsPerS, etcd);
+    add(`writes/s at ${n} in flight, Consort/etcd`, '>= 1.0', r, (v) => v >= 1);
   }
-  const p50 = ratio(find(rows, 'consort', 'write', 1)?.p50Ms, find(rows, 'etcd', 'write', 1)?.p50Ms);
-  out.push({ name: 'write p50 at 1 in flight, Consort/etcd', goal: '<= 1.5', measured: p50, met: met(p50, (v) => v <= 1.5) });
+  const etcdP50 = find(rows, 'etcd', 'write', 1)?.p50Ms;
+  const p50 = ratio(find(rows, 'consort', 'write', 1)?.p50Ms, etcdP50);
+  add('write p50 at 1 in flight, Consort/etcd', '<= 1.5', p50, (v) => v <= 1.5);
+  const bare = find(rows, 'node:https', 'read constant', 64)?.opsPerS;
   for (const workload of ['read local', 'read linearizable'] as const) {
-    const r = ratio(find(rows, 'consort', workload, 64)?.opsPerS, find(rows, 'node:https', 'read constant', 64)?.opsPerS);
-    out.push({ name: `${workload}s/s at 64 in flight, Consort/bare HTTPS`, goal: '>= 0.6', measured: r, met: met(r, (v) => v >= 0.6) });
+    const r = ratio(find(rows, 'consort', workload, 64)?.opsPerS, bare);
+    add(`${workload} ops/s at 64 in flight, Consort/bare HTTPS`, '>= 0.6', r, (v) => v >= 0.6);
   }
   return out;
 }
@@ -96,38 +124,56 @@ function cpuCell(cpu: readonly CpuShare[]): string {
 }
 
 /** markdown renders the rows, the targets and (if any) the profile summaries. */
-export function markdown(rows: readonly Row[], goals: readonly Target[], profiles: readonly ProfileReport[]): string {
+export function markdown(
+  rows: readonly Row[],
+  goals: readonly Target[],
+  profiles: readonly ProfileReport[],
+): string {
   const lines = [
-    '| workload | in flight | system | ops/s | p50 ms | p99 ms | p99.9 ms | errors | ratio | CPU % of one core |',
+    '| workload | in flight | system | ops/s | p50 ms | p99 ms | p99.9 ms | errors | ratio ' +
+      '| CPU % of one core |',
     '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const row of rows) {
     if (row.status !== 'ok') {
-      lines.push(`| ${row.workload} | ${row.inFlight} | ${row.system} | ${row.status} | | | | | | |`);
+      const cells = [row.workload, row.inFlight, row.system, row.status, '', '', '', '', '', ''];
+      lines.push(`| ${cells.join(' | ')} |`);
       continue;
     }
     const reference = referenceOf(rows, row);
-    const r = reference === undefined ? '' : `${num(row.opsPerS / reference.opsPerS, 2)}× ${reference.system}`;
-    lines.push(
-      `| ${row.workload} | ${row.inFlight} | ${row.system} | ${num(row.opsPerS)} | ${ms(row.p50Ms)} | ${ms(row.p99Ms)} | ` +
-        `${ms(row.p999Ms)} | ${row.errorCount} | ${r} | ${cpuCell(row.cpu)} |`,
-    );
+    const r = reference === undefined ? '' : `${num(row.opsPerS / reference.opsPerS, 2)}×`;
+    const cells = [row.workload, row.inFlight, row.system, num(row.opsPerS), ms(row.p50Ms)];
+    cells.push(ms(row.p99Ms), ms(row.p999Ms), row.errorCount, r, cpuCell(row.cpu));
+    lines.push(`| ${cells.join(' | ')} |`);
   }
-  lines.push('', '| target | goal | measured | met |', '| --- | --- | ---: | --- |');
+  lines.push(
+    '',
+    'ratio: Consort writes/s ÷ etcd writes/s at the same in-flight count; reads/s ÷ the bare',
+    'node:https server answering a constant. `*` marks the leader/primary (the node driven).',
+    '',
+    '| target | goal | measured | met |',
+    '| --- | --- | ---: | --- |',
+  );
   for (const t of goals) {
-    lines.push(`| ${t.name} | ${t.goal} | ${num(t.measured, 2)} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);
+    const met = t.met === null ? 'n/a' : t.met ? 'yes' : '**no**';
+    lines.push(`| ${t.name} | ${t.goal} | ${num(t.measured, 2)} | ${met} |`);
   }
   for (const p of profiles) {
     lines.push(
       '',
       `CPU profile of the Consort primary (pid ${p.primaryPid}) under ${p.workload}: ` +
-        `${num(p.summary.totalMs)} ms sampled; top self time:`,
+        `${num(p.summary.totalMs)} ms of CPU sampled (idle excluded); top self time:`,
       '',
       '| self % | self ms | function | location |',
       '| ---: | ---: | --- | --- |',
     );
     for (const f of p.summary.top) {
       lines.push(`| ${num(f.percent, 1)} | ${num(f.selfMs)} | ${f.fn} | ${f.location} |`);
+    }
+    lines.push('', 'Self time by script:', '');
+    lines.push('| self % | self ms | script |', '| ---: | ---: | --- |');
+    for (const f of p.summary.byFile.slice(0, 10)) {
+      lines.push(`| ${num(f.percent, 1)} | ${num(f.selfMs)} | ${f.file} |`);
     }
   }
   return lines.join('\n');

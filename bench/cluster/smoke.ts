@@ -1,6 +1,6 @@
 // Goal: check that bench:cluster runs end to end — etcd cluster, Consort sandbox, both baselines,
 // the table and the JSON — without judging the numbers. Method: run the benchmark with 1 s per
-// point (0.3 s warm-up, no profile) into a temp JSON file, then assert every row that ran has
+// point (1 s warm-up, no profile) into a temp JSON file, then assert every row that ran has
 // successful operations, the markdown table was printed, and no process we started is left.
 // Not part of `npm test` (it takes about a minute): `npm run bench:cluster:smoke`.
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,11 @@ const out = join(dir, 'cluster.json');
 try {
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'bench/cluster.bench.ts'), '--seconds', '1', '--warmup', '0.3', '--no-profile', '--port-base', '27500', '--out', out],
+    [
+      ...['--import', 'tsx', join(repoRoot, 'bench/cluster.bench.ts')],
+      ...['--seconds', '1', '--warmup', '1', '--no-profile', '--port-base', '27500'],
+      ...['--out', out],
+    ],
     { cwd: repoRoot, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   process.stdout.write(run.stdout);
@@ -26,12 +30,17 @@ try {
   const ran = report.rows.filter((r) => r.status === 'ok');
   assert.ok(ran.some((r) => r.system === 'node:https') && ran.some((r) => r.system === 'fastify'));
   for (const row of ran) {
-    assert.ok(row.okCount > 0, `${row.system} ${row.workload} @${row.inFlight}: no successful operation`);
-    assert.equal(row.errorCount, 0, `${row.system} ${row.workload} @${row.inFlight}: ${row.firstError}`);
+    const what = `${row.system} ${row.workload} @${row.inFlight}`;
+    assert.ok(row.okCount > 0, `${what}: no successful operation`);
+    assert.equal(row.errorCount, 0, `${what}: ${row.firstError}`);
   }
-  const skipped = report.rows.filter((r) => r.status !== 'ok').map((r) => `${r.system} ${r.workload}: ${r.status}`);
-  console.log(`\nsmoke: ${ran.length} rows ran${skipped.length === 0 ? '' : `, ${skipped.length} not run (${skipped.join('; ')})`}`);
-  const left = spawnSync('sh', ['-c', 'pgrep -f "consort-cluster-bench-|baseline-server.ts" || true'], { encoding: 'utf8' });
+  const skipped = report.rows
+    .filter((r) => r.status !== 'ok')
+    .map((r) => `${r.system} ${r.workload}: ${r.status}`);
+  const notRun = skipped.length === 0 ? '' : `, ${skipped.length} not run (${skipped.join('; ')})`;
+  console.log(`\nsmoke: ${ran.length} rows ran${notRun}`);
+  const pattern = 'consort-cluster-bench-|baseline-server.ts';
+  const left = spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' });
   assert.equal(left.stdout.trim(), '', `processes left behind: ${left.stdout}`);
   console.log('smoke: 1 passed, 0 failed');
 } finally {
