@@ -65,6 +65,7 @@ class BenchCluster {
         if (!core.hasReady()) continue;
         busy = true;
         const ready: Ready = core.takeReady();
+        for (const out of ready.earlyMessages) this.queue.push({ from: id, out });
         for (const out of ready.messages) this.queue.push({ from: id, out });
         if (core.role === 'primary') {
           for (const e of ready.committed) if (e.kind === 'data') this.committedData++;

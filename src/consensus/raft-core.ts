@@ -105,6 +105,7 @@ export class RaftCore {
   private snapshotToPersist: Snapshot | null = null;
   private snapshotToApply: Snapshot | null = null;
   private messages: Outbound[] = [];
+  private earlyMessages: Outbound[] = [];
   private rolledBackFromSeqno: number | null = null;
   private commitBroadcastPending = false;
   private lastSoftState: SoftState | null = null;
@@ -308,6 +309,7 @@ export class RaftCore {
     if (this.readyInFlight) return false;
     return (
       this.messages.length > 0 ||
+      this.earlyMessages.length > 0 ||
       this.entriesToPersist.length > 0 ||
       this.hardStateDirty ||
       this.truncateFromSeqno !== null ||
@@ -353,6 +355,7 @@ export class RaftCore {
         ? { view: this.viewValue, votedFor: this.votedFor, commitSeqno: this.commitSeqnoValue }
         : null,
       snapshotToPersist: this.snapshotToPersist,
+      earlyMessages: this.earlyMessages,
       messages: this.messages,
       snapshotToApply: this.snapshotToApply,
       committed,
@@ -367,6 +370,7 @@ export class RaftCore {
     this.snapshotToPersist = null;
     this.snapshotToApply = null;
     this.messages = [];
+    this.earlyMessages = [];
     this.rolledBackFromSeqno = null;
     this.readyInFlight = true;
     return ready;
@@ -947,6 +951,9 @@ export class RaftCore {
   }
 
   private send(to: NodeId, message: RaftMessage): void {
-    this.messages.push({ to, message });
+    const early =
+      this.roleValue === 'primary' &&
+      (message.type === 'AppendEntries' || message.type === 'InstallSnapshot');
+    (early ? this.earlyMessages : this.messages).push({ to, message });
   }
 }

@@ -119,6 +119,12 @@ export interface Ready {
   readonly entriesToPersist: readonly LogEntry[];
   readonly hardState: HardState | null;
   readonly snapshotToPersist: Snapshot | null;
+  /**
+   * The primary's AppendEntries and InstallSnapshot: they depend on nothing this Ready persists,
+   * so the host may send them BEFORE step 1 (the primary writes its log in parallel with the
+   * backups; its own copy counts towards commit only after advance(): Raft thesis §10.2.1).
+   */
+  readonly earlyMessages: readonly Outbound[];
   readonly messages: readonly Outbound[];
   readonly snapshotToApply: Snapshot | null;
   readonly committed: readonly LogEntry[];

@@ -30,7 +30,7 @@ import { LedgerState, type NodeSigner, ZERO_CLAIMS } from '../ledger/ledger-stat
 import { decodeSignaturePublicDomain } from '../ledger/signature-tx.js';
 import { buildReceipt } from '../receipt/build-receipt.js';
 import type { Receipt } from '../receipt/receipt.js';
-import { TxOutcomes, type TxStatus } from './tx-outcomes.js';
+import { type Outcome, TxOutcomes, type TxStatus } from './tx-outcomes.js';
 
 /** PersistWork is one Ready's durable part, in the order the storage must apply it. */
 export interface PersistWork {
@@ -253,11 +253,19 @@ export class NodeMachine {
     return view === txId.view ? 'Pending' : 'Unknown';
   }
 
-  /** onCommitted calls `callback` once `txId` is Committed or Invalid. */
-  onOutcome(txId: TxId, callback: (status: 'Committed' | 'Invalid') => void): void {
+  /**
+   * onOutcome calls `callback` once `txId` is Committed or Invalid here, or Unknown when this node
+   * can no longer tell (its log was replaced by a snapshot before the fate was known).
+   */
+  onOutcome(txId: TxId, callback: (status: Outcome) => void): void {
     const now = this.status(txId);
     if (now === 'Committed' || now === 'Invalid') {
       callback(now);
+      return;
+    }
+    if (txId.seqno <= this.core.commitSeqno) {
+      // Committed history this node no longer holds (compacted): it cannot tell the view.
+      callback('Unknown');
       return;
     }
     this.outcomes.wait(txId, callback);
@@ -310,6 +318,8 @@ export class NodeMachine {
     try {
       while (!this.stopped && !this.persisting && this.core.hasReady()) {
         const ready = this.core.takeReady();
+        // The primary's replication goes out before its own write: both disks work at once.
+        for (const out of ready.earlyMessages) this.deps.transport.send(out.to, out.message);
         this.persisting = true;
         let completedSynchronously = false;
         let syncError: Error | null = null;
@@ -362,6 +372,7 @@ export class NodeMachine {
       event?.({ type: 'rolledBack', fromSeqno: ready.rolledBackFromSeqno });
     }
     if (ready.snapshotToApply !== null) {
+      this.outcomes.forget(ready.snapshotToApply.seqno);
       this.lastSnapshotSeqno = ready.snapshotToApply.seqno;
       this.lastCommittedSignature = ready.snapshotToApply.seqno;
       this.appliedCommitSeqno = ready.snapshotToApply.seqno;

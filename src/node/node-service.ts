@@ -130,7 +130,8 @@ export class NodeService {
         settled = true;
         cancel();
         if (status === 'Committed') resolve();
-        else reject(new TransactionInvalidError(txId));
+        else if (status === 'Invalid') reject(new TransactionInvalidError(txId));
+        else reject(new FateUnknownError(txId, 'this node replaced its log with a snapshot; see /node/tx'));
       });
     });
   }

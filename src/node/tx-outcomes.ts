@@ -7,7 +7,11 @@ import type { TxId } from '../consensus/types.js';
 /** TxStatus as in CCF: Unknown, Pending, Committed or Invalid. */
 export type TxStatus = 'Unknown' | 'Pending' | 'Committed' | 'Invalid';
 
-type Outcome = 'Committed' | 'Invalid';
+/**
+ * Outcome: Committed or Invalid when decided; Unknown when this node can no longer tell (the
+ * entry was replaced by a snapshot install before its fate was known here — ask /node/tx later).
+ */
+export type Outcome = 'Committed' | 'Invalid' | 'Unknown';
 
 interface Waiter {
   readonly txId: TxId;
@@ -44,13 +48,19 @@ export class TxOutcomes {
     this.waiters.splice(i, 0, waiter);
   }
 
+  /** forget resolves every waiter with seqno <= `seqno` as Unknown (log replaced by a snapshot). */
+  forget(seqno: number): void {
+    this.committed(seqno, () => undefined);
+  }
+
   /** committed resolves every waiter with seqno <= commitSeqno, given the committed views. */
   committed(commitSeqno: number, viewAt: (seqno: number) => number | undefined): void {
     while (this.head < this.waiters.length) {
       const w = this.waiters[this.head]!;
       if (w.txId.seqno > commitSeqno) break;
       this.head++;
-      w.callback(viewAt(w.txId.seqno) === w.txId.view ? 'Committed' : 'Invalid');
+      const view = viewAt(w.txId.seqno);
+      w.callback(view === undefined ? 'Unknown' : view === w.txId.view ? 'Committed' : 'Invalid');
     }
     if (this.head > 1024 && this.head * 2 > this.waiters.length) {
       this.waiters = this.waiters.slice(this.head);

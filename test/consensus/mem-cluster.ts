@@ -141,6 +141,7 @@ export class MemCluster {
         }
         n.disk.entries.push(...ready.entriesToPersist);
         if (ready.hardState !== null) n.disk.hardState = ready.hardState;
+        for (const out of ready.earlyMessages) this.queue.push({ from: id, out });
         for (const out of ready.messages) this.queue.push({ from: id, out });
         if (ready.snapshotToApply !== null) {
           n.applied = n.applied.filter((e) => e.seqno <= ready.snapshotToApply!.seqno);
