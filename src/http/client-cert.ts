@@ -29,6 +29,14 @@ function hasPeerCertificate(
 export function tlsClientCertificate(request: PeerCertificateSource): Uint8Array | null {
   const socket = request.raw.socket;
   if (!hasPeerCertificate(socket)) return null;
+  // The peer certificate is fixed for the life of a TLS connection: parse it once per socket
+  // (keep-alive clients send many requests on one connection).
+  const cached = certificateBySocket.get(socket);
+  if (cached !== undefined) return cached;
   const cert = socket.getPeerX509Certificate();
-  return cert === undefined ? null : new Uint8Array(cert.raw);
+  const der = cert === undefined ? null : new Uint8Array(cert.raw);
+  certificateBySocket.set(socket, der);
+  return der;
 }
+
+const certificateBySocket = new WeakMap<object, Uint8Array | null>();

@@ -13,8 +13,16 @@ export const usersCertsMap = 'public:ccf.gov.users.certs';
 
 /** userIdOfCertDer is the user id of a certificate: lowercase hex SHA-256 of its DER. */
 export function userIdOfCertDer(der: Uint8Array): string {
-  return bytesToHex(sha256(der));
+  // Memoised per DER object: client-cert.ts hands out one object per TLS connection.
+  let id = idByDer.get(der);
+  if (id === undefined) {
+    id = bytesToHex(sha256(der));
+    idByDer.set(der, id);
+  }
+  return id;
 }
+
+const idByDer = new WeakMap<Uint8Array, string>();
 
 /**
  * addUserCert records the user whose certificate is `certPem` and returns its id. Throws
