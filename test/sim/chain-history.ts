@@ -1,20 +1,21 @@
-// ChainHistory: the simulator's History (the Merkle tree's stand-in). It keeps the running chain
-// hash of every log prefix, and `sign` returns the 8-byte chain hash of the prefix before the
-// signature, so anyone can check a signature entry against the log it claims to cover.
-import type { EntryKind, History, LogEntry, Snapshot, TxId } from '../../src/consensus/types.js';
+// ChainHistory: a shadow of each node's consensus History (the real one is the node's LedgerState:
+// Merkle tree + KV store). The simulator mirrors every append / truncate / reset the core makes on
+// the real History into it, so it keeps the running chain hash of every log prefix, and checkers
+// compare one 8-byte string per (seqno, view) instead of logs.
+import type { EntryKind, LogEntry, Snapshot } from '../../src/consensus/types.js';
 import { chainHash } from './chain.js';
-import { GENESIS_HASH, bytesToHex, hexToBytes } from './hash.js';
+import { GENESIS_HASH } from './hash.js';
 
 /** HistoryObserver receives every history change (the safety checker). */
 export interface HistoryObserver {
-  onAppend(history: ChainHistory, entry: LogEntry, hash: string, prevHash: string): void;
+  onAppend(history: ChainHistory, entry: LogEntry, hash: string): void;
   onTruncate(history: ChainHistory, fromSeqno: number): void;
   onReset(history: ChainHistory, snapshot: Snapshot): void;
   onHistoryError(history: ChainHistory, message: string): void;
 }
 
-/** ChainHistory implements History over chain hashes; one per node life. */
-export class ChainHistory implements History {
+/** ChainHistory mirrors one node life's History as chain hashes. */
+export class ChainHistory {
   readonly nodeId: string;
   private readonly observer: HistoryObserver;
   private baseSeqno = 0;
@@ -67,7 +68,7 @@ export class ChainHistory implements History {
     this.hashes.push(hash);
     this.views.push(entry.view);
     this.kinds.push(entry.kind);
-    this.observer.onAppend(this, entry, hash, prev);
+    this.observer.onAppend(this, entry, hash);
   }
 
   truncate(fromSeqno: number): void {
@@ -83,24 +84,18 @@ export class ChainHistory implements History {
     this.kinds.length = keep;
   }
 
-  reset(snapshot: Snapshot): void {
-    if (!(snapshot.data instanceof Uint8Array) || snapshot.data.length !== 8) {
-      this.observer.onHistoryError(this, `snapshot at ${snapshot.seqno} has a bad digest`);
+  /** reset starts over at `snapshot`, whose prefix has chain hash `hash` (null: unknown origin). */
+  reset(snapshot: Snapshot, hash: string | null): void {
+    if (hash === null) {
+      this.observer.onHistoryError(this, `snapshot at ${snapshot.seqno} was never taken by any node`);
       return;
     }
     this.baseSeqno = snapshot.seqno;
-    this.baseHash = bytesToHex(snapshot.data);
+    this.baseHash = hash;
     this.baseView = snapshot.view;
     this.hashes = [];
     this.views = [];
     this.kinds = [];
     this.observer.onReset(this, snapshot);
-  }
-
-  sign(txId: TxId): Uint8Array {
-    if (txId.seqno !== this.lastSeqno + 1) {
-      this.observer.onHistoryError(this, `sign(${txId.view}.${txId.seqno}) with last ${this.lastSeqno}`);
-    }
-    return hexToBytes(this.hashAt(txId.seqno - 1) ?? GENESIS_HASH);
   }
 }

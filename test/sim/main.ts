@@ -2,16 +2,10 @@
 // Runs seeds start..start+N-1; prints each violation with its seed and a one-line replay command.
 // Exit code 0 iff no violation. The last line is exactly `sim: <N> seeds, <V> violations`.
 import { parseArgs } from 'node:util';
-import type { BugName } from '../../src/consensus/types.js';
 import { runLive } from './live.js';
+import { SIM_BUGS, type SimBugName } from './options.js';
 import { type RunOptions, replayCommand, runSeed } from './run.js';
-
-const BUGS: readonly BugName[] = [
-  'commit-without-quorum',
-  'vote-without-log-check',
-  'no-rollback-on-election',
-  'commit-non-signature',
-];
+import { prepareSimIdentities } from './sim-identities.js';
 
 function parseIntArg(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -46,9 +40,9 @@ function main(): void {
     console.error('sim: --nodes must be between 1 and 9');
     process.exit(2);
   }
-  const bug = values.bug as BugName | undefined;
-  if (bug !== undefined && !BUGS.includes(bug)) {
-    console.error(`sim: unknown --bug ${bug}; known: ${BUGS.join(', ')}`);
+  const bug = values.bug as SimBugName | undefined;
+  if (bug !== undefined && !SIM_BUGS.includes(bug)) {
+    console.error(`sim: unknown --bug ${bug}; known: ${SIM_BUGS.join(', ')}`);
     process.exit(2);
   }
   const ticks = values.ticks === undefined ? undefined : parseIntArg('ticks', values.ticks, 400);
@@ -69,6 +63,8 @@ function main(): void {
         `seed ${seed}: nodes=${result.options.nodeCount} trace=${result.traceHash} events=${s.events} ` +
           `msgs=${s.messages} malformed=${s.malformed} elections=${s.elections} commit=${s.commitSeqno} crashes=${s.crashes} ` +
           `partitions=${s.partitions} snapshots=${s.snapshots} reconfig=${s.reconfigSteps} ` +
+          `ops=${s.clientOps} reads=${s.reads} receipts=${s.receipts}/${s.receiptsUnavailable} ` +
+          `kv=${s.kvDigests} torn=${s.tornCuts} ` +
           `virtual=${s.virtualMs}ms ${result.violation === null ? 'ok' : 'VIOLATION'}`,
       );
       for (const note of result.notes) console.log(`  note: ${note}`);
@@ -86,4 +82,5 @@ function main(): void {
   process.exitCode = violations === 0 ? 0 : 1;
 }
 
+await prepareSimIdentities();
 main();

@@ -3,6 +3,26 @@
 // each seed turns some faults up and others off).
 import type { BugName, RaftOptions } from '../../src/consensus/types.js';
 import { SeededRng } from '../../src/ds/rng.js';
+import type { WorkloadOptions } from './workload.js';
+
+/** SimBugName: a deliberate bug the simulator can switch on: a core bug (RaftOptions.bugs) or a
+ * workload bug (`stale-read-at-backup`: reads served from a backup's local store but recorded as
+ * linearizable). */
+export type SimBugName = BugName | 'stale-read-at-backup';
+
+/** CORE_BUGS and SIM_BUGS list every bug name `--bug` accepts. */
+export const CORE_BUGS: readonly BugName[] = [
+  'commit-without-quorum',
+  'vote-without-log-check',
+  'no-rollback-on-election',
+  'commit-non-signature',
+];
+export const SIM_BUGS: readonly SimBugName[] = [...CORE_BUGS, 'stale-read-at-backup'];
+
+/** coreBugs keeps the bugs that the consensus core implements. */
+export function coreBugs(bugs: ReadonlySet<SimBugName>): ReadonlySet<BugName> {
+  return new Set(CORE_BUGS.filter((b) => bugs.has(b)));
+}
 
 /** NetworkOptions: per-message delay and fault probabilities. */
 export interface NetworkOptions {
@@ -33,7 +53,7 @@ export interface SimOptions {
   readonly clockDriftMax: number;
   readonly clockJitterMax: number;
   readonly raft: Omit<RaftOptions, 'id' | 'bugs'>;
-  readonly bugs: ReadonlySet<BugName>;
+  readonly bugs: ReadonlySet<SimBugName>;
   readonly network: NetworkOptions;
   readonly disk: DiskOptions;
   /** Mean virtual time between crashes (Infinity: none) and restart delay bounds. */
@@ -44,7 +64,11 @@ export interface SimOptions {
   /** Run the add-learner / promote / remove-voter sequence. */
   readonly reconfigure: boolean;
   readonly proposalIntervalMsMean: number;
+  /** Client ops (reads and writes) issued in the safety phase at most. */
   readonly proposalCountMax: number;
+  readonly workload: WorkloadOptions;
+  /** Fraction of committed workload writes whose receipt is checked (every signature always is). */
+  readonly receiptSampleRate: number;
   /** Length of the safety phase (faults on) in base ticks. */
   readonly safetyTicks: number;
   /** Bound on the liveness phase in base ticks: a new proposal must commit on every live voter. */
@@ -54,7 +78,7 @@ export interface SimOptions {
 /** Overrides: what the command line may pin. */
 export interface Overrides {
   readonly nodeCount?: number;
-  readonly bugs?: ReadonlySet<BugName>;
+  readonly bugs?: ReadonlySet<SimBugName>;
   readonly safetyTicks?: number;
 }
 
@@ -113,5 +137,14 @@ export function deriveOptions(seed: number, overrides: Overrides = {}): SimOptio
     proposalCountMax: rng.int(50, 400),
     safetyTicks: overrides.safetyTicks ?? 400,
     livenessTicksMax: Math.max(600, 20 * (electionMin + electionSpread)),
+    workload: {
+      clientCount: rng.int(2, 5),
+      keyCount: rng.int(1, 4),
+      readFraction: 0.2 + rng.next() * 0.4,
+      casFraction: 0.1 + rng.next() * 0.3,
+      opTimeoutMs: rng.int(300, 2000),
+      staleReadAtBackup: (overrides.bugs ?? new Set()).has('stale-read-at-backup'),
+    },
+    receiptSampleRate: 0.1,
   };
 }

@@ -1,12 +1,12 @@
-// runSeed / runSeeds: the batch entry points used by main.ts and the tests.
-import type { BugName } from '../../src/consensus/types.js';
-import { deriveOptions } from './options.js';
+// runSeed / runSeeds: the batch entry points used by main.ts and the tests. Runs are synchronous;
+// the node identities (async X.509 creation) must be loaded first: `await prepareSimIdentities()`.
+import { type SimBugName, deriveOptions } from './options.js';
 import { type Logger, type RunResult, Simulation } from './simulation.js';
 
 /** RunOptions: what may be pinned for a batch of seeds. */
 export interface RunOptions {
   readonly nodeCount?: number;
-  readonly bug?: BugName;
+  readonly bug?: SimBugName;
   readonly safetyTicks?: number;
   readonly logger?: Logger;
 }
@@ -15,7 +15,7 @@ export interface RunOptions {
 export function runSeed(seed: number, run: RunOptions = {}): RunResult {
   const options = deriveOptions(seed, {
     ...(run.nodeCount === undefined ? {} : { nodeCount: run.nodeCount }),
-    ...(run.bug === undefined ? {} : { bugs: new Set<BugName>([run.bug]) }),
+    ...(run.bug === undefined ? {} : { bugs: new Set<SimBugName>([run.bug]) }),
     ...(run.safetyTicks === undefined ? {} : { safetyTicks: run.safetyTicks }),
   });
   return new Simulation(options, run.logger ?? null).run();

@@ -1,8 +1,15 @@
-// Goal: no safety or liveness violation in seeds 1001..1500 of the deterministic cluster simulator.
-// Method: each seed derives cluster size (3/5/7), faults, disk, clocks and workload; every checker runs after
-// every event; a liveness phase must commit a new proposal on all voters. One of four parallel slices (2,000 seeds).
-import { test } from 'node:test';
+// Goal: no safety, ledger, receipt, linearizability or liveness violation in seeds 1001..1500 of the deterministic
+// cluster simulator running the full node stack.
+// Method: each seed derives cluster size (3/5/7), faults, byte disks, clocks and a KV client workload on real
+// NodeMachines; every checker runs after every event, the client history is checked for linearizability at
+// the end, and a liveness phase must commit a new write on all voters. One of four parallel slices (2,000 seeds).
+import { before, test } from 'node:test';
+import { prepareSimIdentities } from './sim-identities.js';
 import { sweepSeeds } from './sweep.js';
+
+before(async () => {
+  await prepareSimIdentities();
+});
 
 test('simulator sweep: seeds 1001..1500 have no violation', () => {
   sweepSeeds(1001, 500);

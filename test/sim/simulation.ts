@@ -1,10 +1,15 @@
 // Simulation: one seeded run of a whole cluster in one process. A discrete-event loop over virtual
-// time (EventQueue ordered by (timeMs, insertion counter)) drives N real RaftCores through the
-// simulated network, disks and clocks, injects faults during the safety phase, then heals
-// everything for the liveness phase. Checkers run after every event; the first violation stops
-// the run. No real timers and no Promises: a run is a pure function of its seed.
-import type { Configuration, NodeId, RaftMessage, SoftState } from '../../src/consensus/types.js';
+// time (EventQueue ordered by (timeMs, insertion counter)) drives N real NodeMachines (consensus +
+// KV store + ledger + signatures) through the simulated network, byte disks and clocks, injects
+// faults during the safety phase, then heals everything for the liveness phase. Checkers run after
+// every event; the first violation stops the run; the client history is checked for
+// linearizability at the end. No real timers and no Promises: a run is a pure function of its seed.
+import type { Configuration, LogEntry, NodeId, RaftMessage, Snapshot, SoftState, TxId } from '../../src/consensus/types.js';
+import { sha256Hex } from '../../src/crypto/sha256.js';
 import { SeededRng } from '../../src/ds/rng.js';
+import { LedgerSecret } from '../../src/ledger/ledger-secret.js';
+import { LedgerChecker } from './checkers/ledger.js';
+import { checkLinearizable } from './checkers/linearizability.js';
 import { SafetyChecker } from './checkers/safety.js';
 import type { Violation, ViolationKind, ViolationSink } from './checkers/violation.js';
 import { exponentialMs } from './clock.js';
@@ -14,8 +19,14 @@ import { Hasher } from './hash.js';
 import { Network } from './network.js';
 import type { SimOptions } from './options.js';
 import { Reconfigurator } from './reconfig.js';
+import { identityAt, simService } from './sim-identities.js';
 import { type NodeHost, SimNode } from './sim-node.js';
 import { type Proposal, Workload } from './workload.js';
+
+/** The service's ledger secret (one per process: HKDF once). */
+const SECRET = new LedgerSecret(new Uint8Array(32).fill(7));
+/** Search budget of the linearizability check per seed. */
+const LINEARIZABILITY_STATES_MAX = 200_000;
 
 /** SimStats are a run's counters (printed with --verbose, used to tune the sweep). */
 export interface SimStats {
@@ -31,6 +42,12 @@ export interface SimStats {
   snapshots: number;
   reconfigSteps: number;
   virtualMs: number;
+  clientOps: number;
+  reads: number;
+  receipts: number;
+  receiptsUnavailable: number;
+  kvDigests: number;
+  tornCuts: number;
 }
 
 /** RunResult is the outcome of one seed. */
@@ -52,6 +69,7 @@ type Phase = 'safety' | 'liveness' | 'done';
 export class Simulation implements NodeHost, ViolationSink {
   nowMs = 0;
   readonly checker: SafetyChecker;
+  readonly ledgerChecker: LedgerChecker;
   readonly sink: ViolationSink = this;
   readonly options: SimOptions;
   readonly nodes: SimNode[] = [];
@@ -66,6 +84,9 @@ export class Simulation implements NodeHost, ViolationSink {
   private readonly nodeRng: SeededRng;
   private readonly logger: Logger | null;
   private readonly notes = new Set<string>();
+  private readonly receiptRng: SeededRng;
+  /** sha256 of a snapshot's data -> chain hash of the prefix it was taken at. */
+  private readonly snapshotHashes = new Map<string, string>();
   private readonly livenessProposals: Proposal[] = [];
   private eventIndex = 0;
   private livenessStartMs = 0;
@@ -81,9 +102,11 @@ export class Simulation implements NodeHost, ViolationSink {
     root.fork(); // the options' generator (see deriveOptions)
     this.network = new Network(root.fork(), options.network);
     this.faultRng = root.fork();
-    this.workload = new Workload(root.fork());
+    this.workload = new Workload(root.fork(), options.workload, () => this.nowMs);
     const reconfigRng = root.fork();
     this.nodeRng = root.fork();
+    this.receiptRng = root.fork();
+    this.ledgerChecker = new LedgerChecker(this, root.fork(), simService());
     this.reconfig = options.reconfigure ? new Reconfigurator(reconfigRng, `n${options.nodeCount}`) : null;
     const genesis: Configuration = {
       voters: Array.from({ length: options.nodeCount }, (_, i) => `n${i}`),
@@ -120,6 +143,25 @@ export class Simulation implements NodeHost, ViolationSink {
     this.notes.add(text);
   }
 
+  onCommitted(node: SimNode, entries: readonly LogEntry[]): void {
+    this.checker.onCommittedEntries(node.id, entries);
+    for (const entry of entries) {
+      const hash = node.history.hashAt(entry.seqno);
+      if (hash !== undefined) this.checker.onApplied(node.id, entry.seqno, hash);
+    }
+    this.ledgerChecker.onCommitted(node, entries);
+  }
+
+  snapshotHash(snapshot: Snapshot): string | null {
+    return this.snapshotHashes.get(sha256Hex(snapshot.data)) ?? null;
+  }
+
+  onSnapshotTaken(node: SimNode, snapshot: Snapshot): void {
+    const hash = node.history.hashAt(snapshot.seqno);
+    if (hash === undefined) this.report('host-contract', `${node.id} snapshot at ${snapshot.seqno} outside its log`);
+    else this.snapshotHashes.set(sha256Hex(snapshot.data), hash);
+  }
+
   // --- running -----------------------------------------------------------------------------
 
   /** run processes events until a violation, the liveness goal, or an empty queue. */
@@ -127,7 +169,15 @@ export class Simulation implements NodeHost, ViolationSink {
     while (this.violation === null && this.phase !== 'done' && this.stepOnce()) {
       // each step runs one event
     }
+    if (this.violation === null) this.checkHistory();
     return this.result();
+  }
+
+  /** checkHistory runs the linearizability checker over the clients' history. */
+  private checkHistory(): void {
+    const verdict = checkLinearizable(this.workload.history(), { statesMax: LINEARIZABILITY_STATES_MAX });
+    if (verdict.ok === false) this.report('linearizability', verdict.message);
+    else if (verdict.ok === 'unknown') this.onNote(`linearizability undecided: ${verdict.reason}`);
   }
 
   /** runUntil processes events up to virtual time `timeMs` (live mode). */
@@ -163,6 +213,12 @@ export class Simulation implements NodeHost, ViolationSink {
       snapshots: this.nodes.reduce((sum, n) => sum + n.snapshotCount, 0),
       reconfigSteps: this.reconfig?.proposedCount ?? 0,
       virtualMs: Math.round(this.nowMs),
+      clientOps: this.workload.opCount,
+      reads: this.workload.readCount,
+      receipts: this.ledgerChecker.stats.receiptsVerified,
+      receiptsUnavailable: this.ledgerChecker.stats.receiptsUnavailable,
+      kvDigests: this.ledgerChecker.stats.kvDigests,
+      tornCuts: this.nodes.reduce((sum, n) => sum + n.storage.tornCutCount, 0),
     };
   }
 
@@ -174,6 +230,7 @@ export class Simulation implements NodeHost, ViolationSink {
     this.traceEvent(next.event);
     this.dispatch(next.event);
     for (const node of this.nodes) if (node.alive) this.checker.afterEvent(node);
+    this.ledgerChecker.afterEvent(this.nodes);
     return true;
   }
 
@@ -232,7 +289,17 @@ export class Simulation implements NodeHost, ViolationSink {
   }
 
   private addNode(id: NodeId, genesis: Configuration | null): SimNode {
-    const node = new SimNode({ id, genesis, rng: this.nodeRng.fork(), options: this.options, host: this });
+    const service = simService();
+    const node = new SimNode({
+      id,
+      genesis,
+      rng: this.nodeRng.fork(),
+      options: this.options,
+      host: this,
+      identity: identityAt(Number(id.slice(1))),
+      secret: SECRET,
+      certOf: (nodeId) => service.certOf(nodeId),
+    });
     this.nodes.push(node);
     node.start();
     return node;
@@ -275,6 +342,7 @@ export class Simulation implements NodeHost, ViolationSink {
     if (alive.length > 0) {
       const victim = alive[this.faultRng.int(0, alive.length - 1)]!;
       const kept = victim.crash(this.faultRng);
+      this.workload.onCrash(victim.id);
       this.crashCount++;
       this.log(`crash ${victim.id} (pending writes kept by a torn write: ${kept})`);
       this.schedule(this.nowMs + this.faultRng.int(10, o.restartDelayMsMax), { kind: 'restart', node: victim.id });
@@ -310,10 +378,14 @@ export class Simulation implements NodeHost, ViolationSink {
     if (!bounded) {
       this.proposalCount++;
       const alive = this.nodes.filter((n) => n.alive);
-      const proposal = this.workload.proposeOnce(alive, this.nowMs);
+      const proposal = this.workload.step(alive, this.nowMs, (txId) => this.onWriteCommitted(txId));
       if (proposal !== null && this.phase === 'liveness') this.livenessProposals.push(proposal);
     }
     this.schedule(this.nowMs + exponentialMs(this.faultRng, 1, o.proposalIntervalMsMean), { kind: 'propose' });
+  }
+
+  private onWriteCommitted(txId: TxId): void {
+    if (this.receiptRng.chance(this.options.receiptSampleRate)) this.ledgerChecker.requestReceipt(txId);
   }
 
   private onReconfig(): void {

@@ -1,11 +1,10 @@
-// SafetyChecker: the safety properties, checked incrementally after every event (no log rescans):
-// election safety, log matching (via chain hashes keyed by (seqno, view)), signature payloads,
-// leader completeness, state machine safety, commit monotonicity and durability, commit points
-// at signatures, and CCF's view-start rule (a view's first committed entry is a signature and the
+// SafetyChecker: the consensus safety properties, checked incrementally after every event (no log
+// rescans): election safety, log matching (via chain hashes keyed by (seqno, view)), leader
+// completeness, state machine safety, commit monotonicity and durability, commit points at
+// signatures, and CCF's view-start rule (a view's first committed entry is a signature and the
 // entry before it is a signature too).
-import type { LogEntry, NodeId, Ready, Role, Snapshot } from '../../../src/consensus/types.js';
+import type { LogEntry, NodeId, Role, Snapshot } from '../../../src/consensus/types.js';
 import type { ChainHistory, HistoryObserver } from '../chain-history.js';
-import { bytesToHex } from '../hash.js';
 import { CommittedLog } from './committed-log.js';
 import type { ViolationSink } from './violation.js';
 
@@ -43,7 +42,7 @@ export class SafetyChecker implements HistoryObserver {
 
   // --- HistoryObserver ---------------------------------------------------------------------
 
-  onAppend(history: ChainHistory, entry: LogEntry, hash: string, prevHash: string): void {
+  onAppend(history: ChainHistory, entry: LogEntry, hash: string): void {
     const key = `${entry.seqno}:${entry.view}`;
     const known = this.entryHashes.get(key);
     if (known === undefined) this.entryHashes.set(key, hash);
@@ -51,12 +50,6 @@ export class SafetyChecker implements HistoryObserver {
       this.sink.report(
         'log-matching',
         `${history.nodeId} holds entry ${entry.view}.${entry.seqno} with a different prefix`,
-      );
-    }
-    if (entry.kind === 'signature' && bytesToHex(entry.data) !== prevHash) {
-      this.sink.report(
-        'signature-payload',
-        `${history.nodeId}: signature ${entry.view}.${entry.seqno} does not sign the prefix it follows`,
       );
     }
   }
@@ -179,11 +172,11 @@ export class SafetyChecker implements HistoryObserver {
     }
   }
 
-  /** onReadyCommitted: a Ready's committed range must end at a signature. */
-  onReadyCommitted(id: NodeId, ready: Ready): void {
-    const last = ready.committed[ready.committed.length - 1];
+  /** onCommittedEntries: an applied committed range must end at a signature. */
+  onCommittedEntries(id: NodeId, entries: readonly LogEntry[]): void {
+    const last = entries[entries.length - 1];
     if (last !== undefined && last.kind !== 'signature') {
-      this.sink.report('commit-not-signature', `${id}: Ready.committed ends at ${last.seqno}, a ${last.kind} entry`);
+      this.sink.report('commit-not-signature', `${id}: committed range ends at ${last.seqno}, a ${last.kind} entry`);
     }
   }
 }

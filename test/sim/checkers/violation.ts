@@ -14,7 +14,11 @@ export type ViolationKind =
   | 'malformed-accepted'
   | 'core-threw'
   | 'host-contract'
-  | 'liveness';
+  | 'liveness'
+  | 'ledger-bytes'
+  | 'kv-state'
+  | 'receipt'
+  | 'linearizability';
 
 /** Violation is one broken property, when (virtual ms, event index) and where. */
 export interface Violation {
