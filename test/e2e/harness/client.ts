@@ -17,8 +17,18 @@ export interface Answer {
 }
 
 export interface CallOptions {
+  /** body is sent as JSON (content-type application/json). */
   readonly body?: unknown;
+  /** rawBody is sent as is, with `headers` (for malformed or oversized bodies). */
+  readonly rawBody?: string | Uint8Array;
+  readonly headers?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
+}
+
+/** ClientOptions: `identity` undefined = the workspace's user0, null = no client certificate. */
+export interface ClientOptions {
+  readonly connections?: number;
+  readonly identity?: { readonly certPem: string; readonly keyPem: string } | null;
 }
 
 /** errorCodeOf reads `{"error":{"code"}}` from an answer (null when absent). */
@@ -32,15 +42,21 @@ export class E2eClient {
   private readonly agent: Agent;
 
   /** `dir` is a workspace holding service_cert.pem, user0_cert.pem and user0_privk.pem. */
-  constructor(dir: string, options: { readonly connections?: number } = {}) {
+  constructor(dir: string, options: ClientOptions = {}) {
     this.serviceCertPem = readFileSync(join(dir, 'service_cert.pem'), 'utf8');
+    const identity =
+      options.identity === undefined
+        ? {
+            certPem: readFileSync(join(dir, 'user0_cert.pem'), 'utf8'),
+            keyPem: readFileSync(join(dir, 'user0_privk.pem'), 'utf8'),
+          }
+        : options.identity;
     this.agent = new Agent({
       connections: options.connections ?? 64,
       keepAliveTimeout: 2_000,
       connect: {
         ca: this.serviceCertPem,
-        cert: readFileSync(join(dir, 'user0_cert.pem'), 'utf8'),
-        key: readFileSync(join(dir, 'user0_privk.pem'), 'utf8'),
+        ...(identity === null ? {} : { cert: identity.certPem, key: identity.keyPem }),
         minVersion: 'TLSv1.3',
         maxVersion: 'TLSv1.3',
         rejectUnauthorized: true,
@@ -50,14 +66,15 @@ export class E2eClient {
   }
 
   /** call sends one request to 127.0.0.1:`port`; never throws for network failures. */
-  async call(method: 'GET' | 'POST', port: number, path: string, options: CallOptions = {}): Promise<Answer> {
+  async call(method: 'GET' | 'POST' | 'DELETE', port: number, path: string, options: CallOptions = {}): Promise<Answer> {
     const timeoutMs = options.timeoutMs ?? 10_000;
-    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+    const headers = options.headers ?? (options.body === undefined ? {} : { 'content-type': 'application/json' });
     try {
       const res = await request(`https://127.0.0.1:${port}${path}`, {
         dispatcher: this.agent,
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers,
         ...(body === undefined ? {} : { body }),
         signal: AbortSignal.timeout(timeoutMs),
         headersTimeout: timeoutMs,
@@ -70,11 +87,11 @@ export class E2eClient {
       } catch {
         json = undefined;
       }
-      const headers: Record<string, string> = {};
+      const answerHeaders: Record<string, string> = {};
       for (const [name, value] of Object.entries(res.headers)) {
-        if (typeof value === 'string') headers[name] = value;
+        if (typeof value === 'string') answerHeaders[name] = value;
       }
-      return { status: res.statusCode, headers, text, json, transportError: null };
+      return { status: res.statusCode, headers: answerHeaders, text, json, transportError: null };
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       return { status: 0, headers: {}, text: '', json: undefined, transportError: message };
