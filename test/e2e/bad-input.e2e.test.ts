@@ -16,7 +16,7 @@ import { connect } from 'node:tls';
 import { createNodeIdentity } from '../../src/cli/runtime/workspace.js';
 import { createIdentityCertificate } from '../../src/crypto/certificate-builder.js';
 import { generateKeyPair } from '../../src/crypto/ecdsa.js';
-import { type Answer, E2eClient, errorCodeOf } from './harness/client.js';
+import { type Answer, E2eClient } from './harness/client.js';
 import { E2eCluster, sleep } from './harness/cluster.js';
 
 /**
