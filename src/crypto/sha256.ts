@@ -24,6 +24,12 @@ export function sha256Into(data: Uint8Array, target: Uint8Array, offset: number)
   for (let i = 0; i < SHA256_BYTES; i++) target[offset + i] = digest.charCodeAt(i);
 }
 
+/** sha256Utf8Into writes SHA-256(UTF-8 of `text`) into `target[offset, offset + 32)`. */
+export function sha256Utf8Into(text: string, target: Uint8Array, offset: number): void {
+  const digest = hash('sha256', text, 'binary');
+  for (let i = 0; i < SHA256_BYTES; i++) target[offset + i] = digest.charCodeAt(i);
+}
+
 /** sha256Hex returns the lowercase hex SHA-256 digest of `data`. */
 export function sha256Hex(data: Uint8Array): string {
   return hash('sha256', data, 'hex');

@@ -2,12 +2,10 @@
 // the Azure SDK's confidential-ledger receipt verifier), with no network and no clock.
 import { Certificate } from '../crypto/certificate.js';
 import { verifySha256 } from '../crypto/ecdsa.js';
-import { base64ToBytes, bytesEqual, bytesToHex, hexToBytes } from '../crypto/encoding.js';
+import { base64ToBytes, bytesEqual, bytesToHex, hexInto, hexToBytes } from '../crypto/encoding.js';
 import { nodeIdOf } from '../crypto/ids.js';
+import { sha256, sha256Into, sha256Utf8Into } from '../crypto/sha256.js';
 import { ConsortError } from '../ds/errors.js';
-import { leafDigest, leafPreimage } from '../merkle/leaf.js';
-import type { InclusionProofStep } from '../merkle/proof.js';
-import { walkInclusionProof } from '../merkle/proof.js';
 import { parseCommitEvidence, parseTxId } from './commit-evidence.js';
 import { parseReceipt } from './parse-receipt.js';
 import type { Receipt } from './receipt.js';
@@ -41,10 +39,57 @@ function fail(code: ReceiptFailureCode, message: string): ReceiptVerification {
   return { ok: false, reason: { code, message } };
 }
 
-function toProofSteps(receipt: Receipt): InclusionProofStep[] {
-  return receipt.proof.map((step) =>
-    'left' in step ? { left: hexToBytes(step.left, 32) } : { right: hexToBytes(step.right, 32) },
-  );
+// Scratch buffers of one verification (synchronous, so one set per module suffices): the walk
+// decodes each sibling straight into the 64-byte pair it hashes, with no per-step allocation.
+const leafScratch = new Uint8Array(96);
+const pairScratch = new Uint8Array(64);
+const nodeIdScratch = new Uint8Array(32);
+
+
+/**
+ * walkReceipt computes leaf = SHA-256(writeSetDigest ‖ SHA-256(ce) ‖ claimsDigest), folds the
+ * proof onto it ({left: h} → SHA-256(h ‖ acc), {right: h} → SHA-256(acc ‖ h)), and returns the
+ * root's preimage (the leaf preimage for an empty path; a scratch VIEW, valid until the next
+ * call). Throws FormatError on malformed hex, like hexToBytes.
+ */
+function walkReceipt(receipt: Receipt, ce: string): Uint8Array {
+  const leaf = leafScratch;
+  hexInto(receipt.leafComponents.writeSetDigest, 32, leaf, 0);
+  sha256Utf8Into(ce, leaf, 32);
+  hexInto(receipt.leafComponents.claimsDigest, 32, leaf, 64);
+  const proof = receipt.proof;
+  if (proof.length === 0) return leaf;
+  const pair = pairScratch;
+  let input = leaf;
+  for (const step of proof) {
+    // Hash the previous level into its side of the pair, then decode the sibling into the other.
+    if ('left' in step) {
+      sha256Into(input, pair, 32);
+      hexInto(step.left, 32, pair, 0);
+    } else {
+      sha256Into(input, pair, 0);
+      hexInto(step.right, 32, pair, 32);
+    }
+    input = pair;
+  }
+  return pair;
+}
+
+/**
+ * verified is the success result; `rootHex` is computed on first read (the signature check does
+ * not need it, and most callers never read it).
+ */
+function verified(root: Uint8Array, receipt: Receipt): ReceiptVerification {
+  let hex: string | null = null;
+  return {
+    ok: true,
+    root,
+    get rootHex(): string {
+      hex ??= bytesToHex(root);
+      return hex;
+    },
+    receipt,
+  };
 }
 
 /**
@@ -57,6 +102,10 @@ export class ReceiptVerifier {
   private readonly certs = new Map<string, Certificate | null>();
   private readonly nodeIds = new Map<Certificate, Uint8Array>();
   private readonly endorsed = new Map<string, ReceiptVerification | null>();
+  private lastPem: string | null = null;
+  private lastCert: Certificate | null = null;
+  private lastEndorsementKey: string | null = null;
+  private lastEndorsement: ReceiptVerification | null = null;
 
   /** The constructor throws CryptoFormatError when the service certificate does not parse. */
   constructor(serviceCertPem: string) {
@@ -86,18 +135,13 @@ export class ReceiptVerifier {
         return fail('TransactionIdMismatch', `commit evidence is for ${ceTxId.view}.${ceTxId.seqno}`);
       }
     }
-    const components = {
-      writeSetDigest: hexToBytes(receipt.leafComponents.writeSetDigest, 32),
-      commitEvidence: ce,
-      claimsDigest: hexToBytes(receipt.leafComponents.claimsDigest, 32),
-    };
-    const walk = walkInclusionProof(leafDigest(components), toProofSteps(receipt));
+    const signed = walkReceipt(receipt, ce);
     const nodeCert = this.certificate(receipt.cert);
     if (nodeCert === null) return fail('InvalidNodeCertificate', 'node certificate does not parse');
-    if (!bytesEqual(this.nodeIdBytes(nodeCert), hexToBytes(receipt.nodeId, 32))) {
+    hexInto(receipt.nodeId, 32, nodeIdScratch, 0);
+    if (!bytesEqual(this.nodeIdBytes(nodeCert), nodeIdScratch)) {
       return fail('NodeIdMismatch', 'nodeId is not the SHA-256 of the node public key');
     }
-    const signed = walk.rootPreimage ?? leafPreimage(components);
     if (!verifySha256(nodeCert.publicKey, signed, base64ToBytes(receipt.signature))) {
       return fail('InvalidSignature', 'signature over the root does not verify with the node key');
     }
@@ -107,7 +151,7 @@ export class ReceiptVerifier {
       const dated = this.checkDates(receipt, nodeCert, options.checkValidityAt);
       if (dated !== null) return dated;
     }
-    return { ok: true, root: walk.root, rootHex: bytesToHex(walk.root), receipt };
+    return verified(sha256(signed), receipt);
   }
 
   private nodeIdBytes(cert: Certificate): Uint8Array {
@@ -121,6 +165,16 @@ export class ReceiptVerifier {
   }
 
   private certificate(pem: string): Certificate | null {
+    // Receipts of one batch repeat the same PEM in distinct strings: comparing with the last one
+    // is a memcmp, where a map lookup would hash the whole (fresh) string first.
+    if (pem === this.lastPem) return this.lastCert;
+    const cert = this.lookupCertificate(pem);
+    this.lastPem = pem;
+    this.lastCert = cert;
+    return cert;
+  }
+
+  private lookupCertificate(pem: string): Certificate | null {
     const cached = this.certs.get(pem);
     if (cached !== undefined) return cached;
     let cert: Certificate | null;
@@ -141,9 +195,14 @@ export class ReceiptVerifier {
    */
   private checkEndorsement(receipt: Receipt, nodeCert: Certificate): ReceiptVerification | null {
     const chain = receipt.serviceEndorsements ?? [];
-    const key = [receipt.cert, ...chain].join('\u0000');
+    const key = chain.length === 0 ? receipt.cert : [receipt.cert, ...chain].join('\u0000');
+    if (key === this.lastEndorsementKey) return this.lastEndorsement;
     const cached = this.endorsed.get(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      this.lastEndorsementKey = key;
+      this.lastEndorsement = cached;
+      return cached;
+    }
     let result: ReceiptVerification | null = null;
     let current = nodeCert;
     for (let i = 0; i < chain.length && result === null; i++) {
@@ -161,6 +220,8 @@ export class ReceiptVerifier {
     }
     if (this.endorsed.size >= CACHE_ENTRIES_MAX) this.endorsed.clear();
     this.endorsed.set(key, result);
+    this.lastEndorsementKey = key;
+    this.lastEndorsement = result;
     return result;
   }
 
