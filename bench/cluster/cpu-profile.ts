@@ -69,7 +69,9 @@ export function summariseProfiles(
       totalUs += us;
       const { functionName, url, lineNumber } = node.callFrame;
       const shortUrl = url.startsWith('file://') ? relative(repoRoot, new URL(url).pathname) : url;
-      const location = shortUrl === '' ? '' : `${shortUrl}:${lineNumber + 1}`;
+      // tsx-compiled sources report line 0 (no source maps here): show the file alone.
+      const line = lineNumber > 0 ? `:${lineNumber + 1}` : '';
+      const location = shortUrl === '' ? '' : `${shortUrl}${line}`;
       const fn = functionName === '' ? '(anonymous)' : functionName;
       const key = `${fn}@${location}`;
       const file = shortUrl === '' ? '(native)' : shortUrl;
