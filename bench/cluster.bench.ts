@@ -288,6 +288,7 @@ async function profileConsort(
   index: number,
 ): Promise<ProfileReport> {
   const profileDir = mkdtempSync(join(tmpdir(), 'consort-cluster-profile-'));
+  cleanup.trackDir(profileDir); // kept (untracked) once the report points to it
   const workspace = join(root, `consort-profile-${index}`);
   log(`profile: ${workload} at 64 in flight under the V8 profiler (${profileDir})`);
   const cluster = await startConsortSandbox({
