@@ -149,7 +149,7 @@ export class Simulation implements NodeHost, ViolationSink {
       const hash = node.history.hashAt(entry.seqno);
       if (hash !== undefined) this.checker.onApplied(node.id, entry.seqno, hash);
     }
-    this.ledgerChecker.onCommitted(node, entries);
+    this.ledgerChecker.onCommitted(node, entries, this.nodes);
   }
 
   snapshotHash(snapshot: Snapshot): string | null {
@@ -230,7 +230,7 @@ export class Simulation implements NodeHost, ViolationSink {
     this.traceEvent(next.event);
     this.dispatch(next.event);
     for (const node of this.nodes) if (node.alive) this.checker.afterEvent(node);
-    this.ledgerChecker.afterEvent(this.nodes);
+    this.ledgerChecker.serveReceipts(this.nodes);
     return true;
   }
 
@@ -339,8 +339,11 @@ export class Simulation implements NodeHost, ViolationSink {
     if (this.phase !== 'safety') return;
     const o = this.options;
     const alive = this.nodes.filter((n) => n.alive);
-    if (alive.length > 0) {
-      const victim = alive[this.faultRng.int(0, alive.length - 1)]!;
+    // Half the crashes hit a node with writes in flight, when there is one (torn records).
+    const writing = alive.filter((n) => n.storage.pendingCount > 0);
+    const pool = writing.length > 0 && this.faultRng.chance(0.5) ? writing : alive;
+    if (pool.length > 0) {
+      const victim = pool[this.faultRng.int(0, pool.length - 1)]!;
       const kept = victim.crash(this.faultRng);
       this.workload.onCrash(victim.id);
       this.crashCount++;

@@ -68,11 +68,15 @@ export class LedgerChecker {
     this.certOf = (id) => service.certOf(id);
   }
 
-  /** onCommitted checks `entries`, which `node` just applied as committed. */
-  onCommitted(node: SimNode, entries: readonly LogEntry[]): void {
+  /**
+   * onCommitted checks `entries`, which `node` just applied as committed, then serves the receipt
+   * requests at once (before the node's snapshot compaction that may follow drops the entries).
+   */
+  onCommitted(node: SimNode, entries: readonly LogEntry[], nodes: readonly SimNode[]): void {
     for (const entry of entries) this.checkRecord(node, entry);
     const last = entries[entries.length - 1];
     if (last !== undefined && last.kind === 'signature') this.checkKvState(node, last.seqno);
+    this.serveReceipts(nodes);
   }
 
   /** requestReceipt asks for the receipt of a committed workload write. */
@@ -80,8 +84,8 @@ export class LedgerChecker {
     this.queue.push({ txId, why: 'committed write' });
   }
 
-  /** afterEvent serves queued receipt requests at random live nodes that committed them. */
-  afterEvent(nodes: readonly SimNode[]): void {
+  /** serveReceipts serves queued receipt requests at random live nodes that committed them. */
+  serveReceipts(nodes: readonly SimNode[]): void {
     if (this.queue.length === 0) return;
     const waiting: ReceiptRequest[] = [];
     for (const request of this.queue) {
