@@ -22,7 +22,7 @@ import { hashChildren } from '../merkle/hashing.js';
 import { MerkleTree } from '../merkle/merkle-tree.js';
 import { decodeLedgerEntry, type LedgerEntry, openPrivate } from './ledger-entry.js';
 import type { LedgerSecret } from './ledger-secret.js';
-import { frontierOf, leafPreimageOf, ZERO_CLAIMS } from './ledger-state.js';
+import { frontierOf, ZERO_CLAIMS } from './ledger-state.js';
 import { decodeSignaturePublicDomain, type PrimarySignature } from './signature-tx.js';
 
 const kindCodes: Record<EntryKind, number> = { data: 0, signature: 1, config: 2 };
@@ -92,6 +92,7 @@ export class LedgerAuditor {
   private lastView = 0;
   private firstLeafPreimage: Uint8Array | null = null;
   private failureValue: AuditFailure | null = null;
+  private readonly leafScratch = new Uint8Array(96);
 
   constructor(options: LedgerAuditorOptions) {
     this.options = options;
@@ -145,9 +146,9 @@ export class LedgerAuditor {
     }
     if (decoded.kind === 1) this.checkSignature(entry, decoded);
     if (secret !== null) {
-      const ce = secret.commitEvidence(entry.view, entry.seqno);
-      const preimage = leafPreimageOf(entry.data, ce, decoded.claimsDigest ?? ZERO_CLAIMS);
-      if (entry.seqno === 1) this.firstLeafPreimage = preimage;
+      const preimage = this.leafScratch;
+      secret.leafPreimageInto(entry.data, entry.view, entry.seqno, decoded.claimsDigest ?? ZERO_CLAIMS, preimage);
+      if (entry.seqno === 1) this.firstLeafPreimage = preimage.slice();
       this.tree.append(sha256(preimage));
     }
     this.lastView = entry.view;

@@ -2,7 +2,6 @@
 // transaction. Header ‖ public domain (clear) ‖ private domain (AES-256-GCM). The header is the
 // GCM additional data, so the tx id, kind and lengths are bound to the ciphertext.
 import { ByteReader } from '../codec/byte-reader.js';
-import { ByteWriter } from '../codec/byte-writer.js';
 import { ledgerEntryBytesMax } from '../constants.js';
 import { assert } from '../ds/assert.js';
 import { FormatError } from '../ds/errors.js';
@@ -49,31 +48,71 @@ export function ivFor(view: number, seqno: number): Uint8Array {
   return iv;
 }
 
-/** encodeLedgerEntry builds entry bytes, sealing `privateBytes` (if any) under the secret. */
+/** setU64 writes a safe non-negative integer as u64 LE (the codec's convention). */
+function setU64(dv: DataView, offset: number, value: number): void {
+  assert(Number.isSafeInteger(value) && value >= 0, 'u64 number is a safe non-negative int');
+  dv.setUint32(offset, value % 2 ** 32, true);
+  dv.setUint32(offset + 4, Math.floor(value / 2 ** 32), true);
+}
+
+/**
+ * encodeLedgerEntry builds entry bytes, sealing `privateBytes` (if any) under the secret. Written
+ * in place into one exactly-sized array (the hot path of every transaction).
+ */
 export function encodeLedgerEntry(input: LedgerEntryInput, secret: LedgerSecret): Uint8Array {
   const claims = input.claimsDigest ?? null;
   if (claims !== null) assert(claims.length === CLAIMS_BYTES, 'claims digest is 32 bytes');
+  const publicBytes = input.publicBytes;
   const sealedBytes =
     input.privateBytes.length === 0 ? 0 : input.privateBytes.length + AES_GCM_TAG_BYTES;
+  assert(publicBytes.length < 2 ** 32 && sealedBytes < 2 ** 32, 'domain lengths fit in u32');
   const headerBytes = LEDGER_ENTRY_HEADER_BYTES + (claims === null ? 0 : CLAIMS_BYTES);
-  const w = new ByteWriter(headerBytes + input.publicBytes.length + sealedBytes);
-  w.u8(LEDGER_ENTRY_VERSION);
-  w.u8(input.kind);
-  w.u8(claims === null ? 0 : FLAG_CLAIMS);
-  w.u8(0);
-  w.u64(input.view);
-  w.u64(input.seqno);
-  w.u32(input.publicBytes.length);
-  w.u32(sealedBytes);
-  if (claims !== null) w.raw(claims);
-  const header = w.finish().slice();
-  w.raw(input.publicBytes);
+  const out = new Uint8Array(headerBytes + publicBytes.length + sealedBytes);
+  const dv = new DataView(out.buffer);
+  out[0] = LEDGER_ENTRY_VERSION;
+  out[1] = input.kind;
+  out[2] = claims === null ? 0 : FLAG_CLAIMS;
+  out[3] = 0;
+  setU64(dv, 4, input.view);
+  setU64(dv, 12, input.seqno);
+  dv.setUint32(20, publicBytes.length, true);
+  dv.setUint32(24, sealedBytes, true);
+  if (claims !== null) out.set(claims, LEDGER_ENTRY_HEADER_BYTES);
+  out.set(publicBytes, headerBytes);
   if (sealedBytes > 0) {
-    w.raw(aesGcmEncrypt(secret.encryptionKey, ivFor(input.view, input.seqno), input.privateBytes, header));
+    const header = out.subarray(0, headerBytes);
+    const sealed = aesGcmEncrypt(secret.encryptionKey, ivFor(input.view, input.seqno), input.privateBytes, header);
+    assert(sealed.length === sealedBytes, 'sealed size');
+    out.set(sealed, headerBytes + publicBytes.length);
   }
-  const out = w.finish();
-  assert(out.length === headerBytes + input.publicBytes.length + sealedBytes, 'entry size');
   return out;
+}
+
+/** LedgerEntryHeader is what LedgerState needs of an entry to hash it into the tree. */
+export interface LedgerEntryHeader {
+  readonly view: number;
+  readonly seqno: number;
+  readonly kind: number;
+  readonly claimsDigest: Uint8Array | null;
+}
+
+/**
+ * readLedgerEntryHeader reads an entry's header fields without decoding (or copying) its domains.
+ * Only for entries this node built or already decoded once; use decodeLedgerEntry for input.
+ */
+export function readLedgerEntryHeader(bytes: Uint8Array): LedgerEntryHeader {
+  if (bytes.length < LEDGER_ENTRY_HEADER_BYTES) throw new FormatError('ledger entry header truncated', 0);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hasClaims = (bytes[2]! & FLAG_CLAIMS) !== 0;
+  if (hasClaims && bytes.length < LEDGER_ENTRY_HEADER_BYTES + CLAIMS_BYTES) {
+    throw new FormatError('ledger entry claims digest truncated', LEDGER_ENTRY_HEADER_BYTES);
+  }
+  return {
+    view: dv.getUint32(4, true) + dv.getUint32(8, true) * 2 ** 32,
+    seqno: dv.getUint32(12, true) + dv.getUint32(16, true) * 2 ** 32,
+    kind: bytes[1]!,
+    claimsDigest: hasClaims ? bytes.subarray(LEDGER_ENTRY_HEADER_BYTES, LEDGER_ENTRY_HEADER_BYTES + CLAIMS_BYTES) : null,
+  };
 }
 
 /** decodeLedgerEntry parses entry bytes (no decryption); throws FormatError with the offset. */

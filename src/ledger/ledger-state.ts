@@ -9,7 +9,7 @@ import { Store } from '../kv/store.js';
 import { deserializeWriteSet } from '../kv/write-set.js';
 import { MerkleTree } from '../merkle/merkle-tree.js';
 import { decodeLedgerSnapshot } from './ledger-snapshot.js';
-import { decodeLedgerEntry, encodeLedgerEntry, openPrivate } from './ledger-entry.js';
+import { decodeLedgerEntry, encodeLedgerEntry, openPrivate, readLedgerEntryHeader } from './ledger-entry.js';
 import type { LedgerSecret } from './ledger-secret.js';
 import { decodeSignaturePublicDomain, encodeSignaturePublicDomain } from './signature-tx.js';
 
@@ -57,6 +57,8 @@ export class LedgerState implements History {
   private firstLeafPreimage: Uint8Array | null = null;
   private readonly secret: LedgerSecret;
   private readonly signer: NodeSigner;
+  /** The leaf preimage of the entry being appended (copied where it must outlive append). */
+  private readonly leafScratch = new Uint8Array(96);
   /** commitSeqnoHint is what the next signature records as its commit seqno. */
   commitSeqnoHint = 0;
 
@@ -75,19 +77,20 @@ export class LedgerState implements History {
 
   append(entry: LogEntry): void {
     assert(this.treeValue.size === entry.seqno - 1, 'leaves follow seqnos');
-    const decoded = decodeLedgerEntry(entry.data);
-    assert(decoded.seqno === entry.seqno && decoded.view === entry.view, 'entry header matches');
-    const ce = this.secret.commitEvidence(entry.view, entry.seqno);
-    const preimage = leafPreimageOf(entry.data, ce, decoded.claimsDigest ?? ZERO_CLAIMS);
-    if (entry.seqno === 1) this.firstLeafPreimage = preimage;
-    if (decoded.kind === 1) {
+    // The primary executed (and encoded) this transaction itself: its header is all we need.
+    const decoded = this.storeValue.seqno >= entry.seqno ? null : decodeLedgerEntry(entry.data);
+    const header = decoded ?? readLedgerEntryHeader(entry.data);
+    assert(header.seqno === entry.seqno && header.view === entry.view, 'entry header matches');
+    const preimage = this.leafScratch;
+    this.secret.leafPreimageInto(entry.data, entry.view, entry.seqno, header.claimsDigest ?? ZERO_CLAIMS, preimage);
+    if (entry.seqno === 1) this.firstLeafPreimage = preimage.slice();
+    if (header.kind === 1) {
       // Every node checks a signature's root against its own tree: the logs matched up to here.
-      const sig = decodeSignaturePublicDomain(decoded.publicBytes);
+      const sig = decodeSignaturePublicDomain(decodeLedgerEntry(entry.data).publicBytes);
       assert(sig.root === bytesToHex(this.rootAt(entry.seqno - 1)), 'signed root matches our tree');
     }
     this.treeValue.append(sha256(preimage));
-    if (this.storeValue.seqno >= entry.seqno) {
-      // The primary executed this transaction itself before proposing it.
+    if (decoded === null) {
       assert(this.storeValue.seqno === entry.seqno, 'store is not ahead of the log');
       return;
     }

@@ -6,6 +6,7 @@ import { ByteWriter } from '../codec/byte-writer.js';
 import { crc32 } from '../codec/crc32.js';
 import { ledgerEntryBytesMax } from '../constants.js';
 import type { Configuration, EntryKind, LogEntry } from '../consensus/types.js';
+import { assert } from '../ds/assert.js';
 import { FormatError } from '../ds/errors.js';
 
 export const LOG_RECORD_VERSION = 1;
@@ -17,8 +18,27 @@ const CONFIG_NODES_MAX = 1024;
 const kindCodes: Record<EntryKind, number> = { data: 0, signature: 1, config: 2 };
 const kindNames: readonly EntryKind[] = ['data', 'signature', 'config'];
 
+/** varintBytes is the size of a minimal LEB128 varint. */
+function varintBytes(value: number): number {
+  let size = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) size++;
+  return size;
+}
+
+function putVarint(out: Uint8Array, offset: number, value: number): number {
+  let at = offset;
+  let v = value;
+  while (v >= 0x80) {
+    out[at++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  out[at++] = v;
+  return at;
+}
+
 /** encodeLogRecord frames `entry`: length (u32) ‖ body ‖ CRC-32 of body (u32). */
 export function encodeLogRecord(entry: LogEntry): Uint8Array {
+  if (entry.kind !== 'config') return encodeDataRecord(entry);
   const w = new ByteWriter(entry.data.length + 64);
   w.u32(0);
   w.u8(LOG_RECORD_VERSION);
@@ -39,6 +59,25 @@ export function encodeLogRecord(entry: LogEntry): Uint8Array {
   const out = new Uint8Array(framed.length + 4);
   out.set(framed, 0);
   new DataView(out.buffer).setUint32(framed.length, crc32(framed.subarray(4)), true);
+  return out;
+}
+
+/** encodeDataRecord is encodeLogRecord for an entry without a configuration: one exact array. */
+function encodeDataRecord(entry: LogEntry): Uint8Array {
+  const data = entry.data;
+  assert(Number.isSafeInteger(entry.view) && entry.view >= 0, 'view is a safe non-negative int');
+  assert(Number.isSafeInteger(entry.seqno) && entry.seqno >= 0, 'seqno is a safe non-negative int');
+  const bodyBytes = 2 + varintBytes(entry.view) + varintBytes(entry.seqno) + varintBytes(data.length) + data.length;
+  const out = new Uint8Array(4 + bodyBytes + 4);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, bodyBytes + 4, true);
+  out[4] = LOG_RECORD_VERSION;
+  out[5] = kindCodes[entry.kind];
+  let at = putVarint(out, 6, entry.view);
+  at = putVarint(out, at, entry.seqno);
+  at = putVarint(out, at, data.length);
+  out.set(data, at);
+  dv.setUint32(4 + bodyBytes, crc32(out.subarray(4, 4 + bodyBytes)), true);
   return out;
 }
 
