@@ -95,6 +95,11 @@ export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): HttpA
           { channel: deps.forwardChannel, setTimer: deps.setTimer },
           { timeoutMs: limits.forwardTimeoutMs, inFlightCountMax: limits.forwardsInFlightCountMax },
         );
+  if (forwarder !== null) {
+    deps.service.machine.addListener((event) => {
+      if (event.type === 'role') forwarder.primaryChanged(event.primary);
+    });
+  }
   const counters = new HttpCounters();
   const dispatcher = new Dispatcher({
     service: deps.service,

@@ -94,4 +94,19 @@ describe('Forwarder', () => {
     assert.equal((await pending).status, 504);
     assert.equal(forwarder.inFlightCount, 0);
   });
+
+  it('a change of primary settles forwards to the old one at once (no waiting for the timeout)', async () => {
+    const { forwarder } = setup();
+    const write = forwarder.forward('old', request, { write: true });
+    const read = forwarder.forward('old', { ...request, method: 'GET' }, { write: false });
+    const toNew = forwarder.forward('new', request, { write: true });
+    forwarder.primaryChanged('new');
+    const [w, r] = await Promise.all([write, read]);
+    assert.equal(codeOf(w.body), 'TransactionFateUnknown');
+    assert.equal(r.status, 503);
+    assert.equal(codeOf(r.body), 'PrimaryNotFound');
+    assert.equal(forwarder.inFlightCount, 1);
+    forwarder.close();
+    await toNew;
+  });
 });

@@ -113,6 +113,22 @@ export class Forwarder {
     this.settle(id, response);
   }
 
+  /**
+   * primaryChanged settles at once every forward sent to a node that is no longer the primary
+   * (e.g. it crashed): reads may simply be retried; writes may or may not have been applied.
+   * Without it such requests would wait for the whole forwarding timeout.
+   */
+  primaryChanged(primary: string | null): void {
+    for (const [id, pending] of this.inFlight) {
+      if (pending.to === primary) continue;
+      const why = `the primary changed (from ${pending.to.slice(0, 12)}) while the request was forwarded`;
+      this.settle(
+        id,
+        pending.write ? this.noAnswer(pending, why) : errorResponse('PrimaryNotFound', `${why}; retry`),
+      );
+    }
+  }
+
   /** close settles every pending forward (the node is shutting down). */
   close(): void {
     for (const [id, pending] of this.inFlight) {

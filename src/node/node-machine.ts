@@ -137,6 +137,7 @@ export class NodeMachine {
   private lastCommittedSignature = 0;
   private appliedCommitSeqno = 0;
   private readonly readWaiters = new Map<number, (index: number | null) => void>();
+  private readonly listeners: ((event: NodeEvent) => void)[] = [];
 
   constructor(deps: NodeMachineDeps, options: NodeMachineOptions, init: {
     readonly persisted: PersistedState;
@@ -197,6 +198,16 @@ export class NodeMachine {
     assert(proposed.txId.seqno === txId.seqno && proposed.txId.view === txId.view, 'tx id predicted');
     this.pump();
     return { txId, result };
+  }
+
+  /** addListener subscribes to node events (role changes, commits, snapshots) besides deps.event. */
+  addListener(listener: (event: NodeEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private emit(event: NodeEvent): void {
+    this.deps.event?.(event);
+    for (const listener of this.listeners) listener(event);
   }
 
   /** committedSeqno is the commit point applied here (reads of committed state use it). */
@@ -366,10 +377,9 @@ export class NodeMachine {
   }
 
   private apply(ready: Ready): void {
-    const event = this.deps.event;
-    if (ready.softState !== null) event?.({ type: 'role', ...ready.softState });
+    if (ready.softState !== null) this.emit({ type: 'role', ...ready.softState });
     if (ready.rolledBackFromSeqno !== null) {
-      event?.({ type: 'rolledBack', fromSeqno: ready.rolledBackFromSeqno });
+      this.emit({ type: 'rolledBack', fromSeqno: ready.rolledBackFromSeqno });
     }
     if (ready.snapshotToApply !== null) {
       this.outcomes.forget(ready.snapshotToApply.seqno);
@@ -388,15 +398,21 @@ export class NodeMachine {
   }
 
   private applyCommitted(committed: readonly LogEntry[]): void {
-    const event = this.deps.event;
     const last = committed[committed.length - 1]!;
-    this.appliedCommitSeqno = last.seqno;
+    const store = this.ledger.store;
+    if (last.seqno <= store.compactedSeqno && last.seqno < store.seqno) {
+      // A snapshot installed while this Ready was in flight replaced the store and tree: they are
+      // already past these entries (simulator finding F3). Nothing is left to apply or compact.
+      this.outcomes.committed(last.seqno, (seqno) => this.core.viewAt(seqno));
+      return;
+    }
+    this.appliedCommitSeqno = Math.max(this.appliedCommitSeqno, last.seqno);
     if (last.kind === 'signature') this.lastCommittedSignature = last.seqno;
     this.ledger.commitSeqnoHint = last.seqno;
     this.ledger.store.compact(Math.min(last.seqno, this.ledger.store.seqno));
     this.outcomes.committed(last.seqno, (seqno) => this.core.viewAt(seqno));
     this.deps.storage.committed(last.seqno);
-    event?.({ type: 'committed', seqno: last.seqno, entries: committed });
+    this.emit({ type: 'committed', seqno: last.seqno, entries: committed });
   }
 
   private maybeSnapshot(): void {
@@ -410,6 +426,6 @@ export class NodeMachine {
     // Keep the tree from the previous snapshot on, so recent receipts come from memory.
     this.ledger.tree.compact(this.lastSnapshotSeqno);
     this.lastSnapshotSeqno = seqno;
-    this.deps.event?.({ type: 'snapshot', seqno });
+    this.emit({ type: 'snapshot', seqno });
   }
 }
