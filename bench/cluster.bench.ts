@@ -335,11 +335,52 @@ async function profileConsort(
   };
 }
 
+const expectedRows: Record<'etcd' | 'consort', readonly (readonly [Workload, number])[]> = {
+  etcd: [
+    ...writeInFlight.map((n) => ['write', n] as const),
+    ['read linearizable', readInFlight],
+    ['read serializable', readInFlight],
+  ],
+  consort: [
+    ...writeInFlight.map((n) => ['write', n] as const),
+    ['read linearizable', readInFlight],
+    ['read local', readInFlight],
+  ],
+};
+
+/**
+ * guarded runs one system's phase; if it throws, the error is reported, the rows it did not
+ * produce are marked failed, and the benchmark goes on with the next system.
+ */
+async function guarded<T>(
+  system: 'etcd' | 'consort',
+  phase: () => Promise<T>,
+  onError: T,
+): Promise<T> {
+  try {
+    return await phase();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`${system}: failed: ${message}`);
+    // Phases run one at a time and stop their processes when done: whatever runs now is theirs.
+    await cleanup.stopProcesses();
+    for (const [workload, n] of expectedRows[system]) {
+      const has = rows.some(
+        (r) => r.system === system && r.workload === workload && r.inFlight === n,
+      );
+      if (!has) rows.push(missingRow(system, workload, n, `failed: ${message.slice(0, 80)}`));
+    }
+    return onError;
+  }
+}
+
 async function main(): Promise<void> {
   const loadBefore = loadavg();
   log(`bench:cluster: ${seconds} s per point after ${warmupS} s warm-up; temp ${root}`);
-  const etcdVersion = values['skip-etcd'] === true ? 'skipped' : await benchEtcd();
-  let certDir = values['skip-consort'] === true ? null : await benchConsort();
+  const etcdVersion =
+    values['skip-etcd'] === true ? 'skipped' : await guarded('etcd', benchEtcd, 'failed');
+  let certDir =
+    values['skip-consort'] === true ? null : await guarded('consort', benchConsort, null);
   if (certDir === null) {
     // Baselines need a certificate setup like a node's: make a throwaway workspace.
     certDir = join(root, 'baseline-workspace');
@@ -394,6 +435,7 @@ async function main(): Promise<void> {
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(markdown(rows, goals, profiles));
   console.log(`\nresults: ${out}`);
+  if (rows.some((r) => r.status.startsWith('failed'))) process.exitCode = 1;
   for (const p of profiles) cleanup.untrackDir(p.dir);
 }
 

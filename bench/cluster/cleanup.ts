@@ -75,8 +75,13 @@ export class Cleanup {
     this.processes.delete(pid);
   }
 
-  async stopAll(graceMs = 5000): Promise<void> {
+  /** stopProcesses ends every tracked process (folders stay). */
+  async stopProcesses(graceMs = 5000): Promise<void> {
     await Promise.all([...this.processes.keys()].map((pid) => this.stop(pid, graceMs)));
+  }
+
+  async stopAll(graceMs = 5000): Promise<void> {
+    await this.stopProcesses(graceMs);
     this.removeDirs();
   }
 

@@ -79,7 +79,10 @@ export async function startConsortSandbox(options: {
   });
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   const fail = (why: string): never => {
-    throw new Error(`consort sandbox: ${why} (log: ${logPath})`);
+    // The log lives in the temp folder, which is removed at the end: show its tail now.
+    const tail = readFileSync(logPath, 'utf8').split('\n').slice(-15).join('\n');
+    console.error(`consort sandbox log (last lines):\n${tail}`);
+    throw new Error(`consort sandbox: ${why}`);
   };
   while (nodes.length < options.count) {
     if (child.exitCode !== null) fail(`exited with code ${child.exitCode}`);
