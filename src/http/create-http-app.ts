@@ -157,8 +157,19 @@ function buildServer(options: HttpAppOptions, limits: HttpLimits): HttpApp {
     routerOptions: { maxParamLength: 256 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
+    // Closing and client errors answer in our error shape (below), not fastify's defaults.
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
     logger: options.logger ?? false,
+  });
+  let closing = false;
+  app.addHook('onClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    const r = errorResponse('NodeClosing', 'the node is shutting down; retry at another node');
+    return reply.code(r.status).headers({ ...r.headers, connection: 'close' }).send(r.body);
   });
   applyHttp1Timeouts(app.server, limits);
   setValidators(app);
@@ -245,10 +256,32 @@ function applyHttp1Timeouts(server: Http2SecureServer, limits: HttpLimits): void
     headersTimeout: number;
     requestTimeout: number;
     keepAliveTimeout: number;
+    connectionsCheckingInterval: number;
   };
   http1.headersTimeout = limits.headersTimeoutMs;
   http1.requestTimeout = limits.requestTimeoutMs;
   http1.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // Node enforces the two timeouts above only when it checks connections, every 30 s by default
+  // (read at listen time): check often enough that the configured bound is the real one.
+  http1.connectionsCheckingInterval = Math.max(100, Math.min(1000, limits.headersTimeoutMs / 4));
+}
+
+/** answerClientError answers a broken or too slow HTTP/1.1 client in our error shape, then closes. */
+function answerClientError(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const timeout = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+  const r = timeout
+    ? errorResponse('RequestTimeout', 'the request was not received in time')
+    : errorResponse('InvalidInput', 'malformed HTTP request');
+  const body = Buffer.from(r.body);
+  const reason = timeout ? 'Request Timeout' : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${r.status} ${reason}\r\ncontent-type: ${r.headers['content-type']}\r\n` +
+      `content-length: ${body.length}\r\nconnection: close\r\n\r\n${r.body}`,
+  );
 }
 
 /**

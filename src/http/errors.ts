@@ -25,6 +25,7 @@ export const errorCatalogue = {
   RequestBodyTooLarge: { status: 413 },
   LimitExceeded: { status: 413 },
   UnsupportedContentType: { status: 415 },
+  RequestTimeout: { status: 408 },
   InternalError: { status: 500 },
   // CCF-specific.
   TransactionNotFound: { status: 404 },
@@ -39,6 +40,8 @@ export const errorCatalogue = {
   TooManyPendingForwards: { status: 429, retryAfterSeconds: 1 },
   PrimaryNotFound: { status: 503, retryAfterSeconds: 1 },
   RequestAlreadyForwarded: { status: 503, retryAfterSeconds: 1 },
+  // The node is shutting down: another node can serve the request.
+  NodeClosing: { status: 503, retryAfterSeconds: 1 },
   // A write waited for commit and was rolled back by an election: definitely NOT applied; safe
   // to retry (not a CCF code: CCF clients poll /node/tx themselves).
   TransactionRolledBack: { status: 503, retryAfterSeconds: 1 },
