@@ -112,6 +112,7 @@ async function measure(
     p999Ms: result.latency.p999Us / 1000,
     okCount: result.okCount,
     errorCount: result.errorCount,
+    okTotal: result.okTotal,
     firstError: result.firstError,
     cpu,
   };

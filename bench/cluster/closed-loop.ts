@@ -20,6 +20,8 @@ export interface ClosedLoopOptions {
 export interface ClosedLoopResult {
   readonly okCount: number;
   readonly errorCount: number;
+  /** okTotal counts every success, warm-up and drain included (progress, not throughput). */
+  readonly okTotal: number;
   readonly windowS: number;
   readonly opsPerS: number;
   readonly latency: LatencySummary;
@@ -35,6 +37,7 @@ export async function runClosedLoop(
   const recorder = new LatencyRecorder();
   let seq = 0;
   let okCount = 0;
+  let okTotal = 0;
   let errorCount = 0;
   let firstError: string | null = null;
   const startMs = performance.now();
@@ -71,6 +74,7 @@ export async function runClosedLoop(
         firstError ??= error instanceof Error ? error.message : String(error);
       }
       const t1 = performance.now();
+      if (ok) okTotal++;
       if (counted && measuring) {
         if (ok) {
           okCount++;
@@ -100,6 +104,7 @@ export async function runClosedLoop(
   return {
     okCount,
     errorCount,
+    okTotal,
     windowS,
     opsPerS: okCount / windowS,
     latency: recorder.summary(),

@@ -22,6 +22,8 @@ export interface Row {
   readonly p999Ms: number;
   readonly okCount: number;
   readonly errorCount: number;
+  /** okTotal counts successes outside the window too (warm-up, drain). */
+  readonly okTotal: number;
   readonly firstError: string | null;
   readonly cpu: readonly CpuShare[];
 }
@@ -58,6 +60,7 @@ export function missingRow(
     p999Ms: Number.NaN,
     okCount: 0,
     errorCount: 0,
+    okTotal: 0,
     firstError: null,
     cpu: [],
   };

@@ -32,7 +32,10 @@ try {
   assert.ok(ran.some((r) => r.system === 'node:https') && ran.some((r) => r.system === 'fastify'));
   for (const row of ran) {
     const what = `${row.system} ${row.workload} @${row.inFlight}`;
-    assert.ok(row.okCount > 0, `${what}: no successful operation`);
+    // With 1 s windows a slow point may finish nothing inside the window (e.g. Consort writes at
+    // 256 in flight on a fresh sandbox): that is a result, not a harness failure; no progress is.
+    assert.ok(row.okTotal > 0, `${what}: no successful operation at all`);
+    if (row.okCount === 0) console.log(`smoke: note: ${what} finished nothing inside its window`);
     assert.equal(row.errorCount, 0, `${what}: ${row.firstError}`);
   }
   const skipped = report.rows
