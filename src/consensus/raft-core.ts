@@ -721,7 +721,8 @@ export class RaftCore {
       assert(this.log.entryAt(seqno)?.kind === 'signature', 'only signatures become commit points');
     }
     this.commitSeqnoValue = seqno;
-    this.hardStateDirty = true;
+    // The commit point is not written on its own: it is a hint (re-derived after a restart), and
+    // writing it would add a disk round trip to every commit. It rides along with view/vote writes.
     this.refreshMembership();
   }
 

@@ -33,3 +33,8 @@ export class CryptoRng implements Rng {
 export function secretBytes(count: number): Uint8Array {
   return new Uint8Array(randomBytes(count));
 }
+
+/** nextTurn runs `callback` after the current event-loop turn's I/O callbacks (setImmediate). */
+export function nextTurn(callback: () => void): void {
+  setImmediate(callback);
+}

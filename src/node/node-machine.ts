@@ -62,6 +62,13 @@ export interface NodeMachineDeps {
   readonly secret: LedgerSecret;
   /** nodeCertPem returns the certificate of a node (to put in receipts), or null if unknown. */
   readonly nodeCertPem: (nodeId: NodeId) => string | null;
+  /**
+   * schedule, when given, defers draining the core to a later turn (the runtime passes
+   * setImmediate), so the messages and requests of one event-loop turn share one Ready: one
+   * ReadIndex round for many reads, one signature for many writes. Without it (the simulator)
+   * every input is drained at once.
+   */
+  readonly schedule?: (run: () => void) => void;
   /** event reports what matters (role changes, commits, snapshots) for logs and the simulator. */
   readonly event?: (event: NodeEvent) => void;
 }
@@ -102,6 +109,15 @@ export class BusyError extends ConsortError {
 /** FatalStorageError: the disk failed; the node must stop (pitfall 10: never retry and continue). */
 export class FatalStorageError extends ConsortError {
   override readonly name = 'FatalStorageError';
+}
+
+function needsDisk(ready: Ready): boolean {
+  return (
+    ready.entriesToPersist.length > 0 ||
+    ready.hardState !== null ||
+    ready.snapshotToPersist !== null ||
+    ready.truncateFromSeqno !== null
+  );
 }
 
 /** ReceiptResult: a receipt, or why there is none (CCF error codes). */
@@ -164,13 +180,13 @@ export class NodeMachine {
   tick(): void {
     if (this.stopped) return;
     this.core.tick();
-    this.pump();
+    this.requestPump();
   }
 
   receive(from: NodeId, message: unknown): StepResult {
     if (this.stopped) return { ok: false, reason: 'node stopped' };
     const result = this.core.step(from, message);
-    this.pump();
+    this.requestPump();
     return result;
   }
 
@@ -196,7 +212,7 @@ export class NodeMachine {
     const proposed = this.core.propose(data);
     assert(proposed.ok, 'a primary with room accepts a proposal');
     assert(proposed.txId.seqno === txId.seqno && proposed.txId.view === txId.view, 'tx id predicted');
-    this.pump();
+    this.requestPump();
     return { txId, result };
   }
 
@@ -225,7 +241,7 @@ export class NodeMachine {
     const request = this.core.requestReadIndex();
     if (!request.ok) throw new NotPrimaryError(this.core.role === 'primary' ? null : this.core.primary);
     this.readWaiters.set(request.context, callback);
-    this.pump();
+    this.requestPump();
   }
 
   /** proposeConfig proposes a new configuration, recorded in `public:ccf.internal.config`. */
@@ -250,7 +266,7 @@ export class NodeMachine {
     this.ledger.store.commit(tx, txId.seqno);
     const result = this.core.proposeConfig(config, data);
     if (!result.ok) this.ledger.store.rollback(txId.seqno - 1);
-    this.pump();
+    this.requestPump();
     return result;
   }
 
@@ -322,6 +338,23 @@ export class NodeMachine {
     return { ok: true, receipt };
   }
 
+  private pumpScheduled = false;
+
+  /** requestPump drains now, or once per turn when the host schedules draining. */
+  private requestPump(): void {
+    const schedule = this.deps.schedule;
+    if (schedule === undefined) {
+      this.pump();
+      return;
+    }
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    schedule(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
   /** pump drains Ready records while the storage is idle. */
   private pump(): void {
     if (this.pumping) return;
@@ -331,6 +364,11 @@ export class NodeMachine {
         const ready = this.core.takeReady();
         // The primary's replication goes out before its own write: both disks work at once.
         for (const out of ready.earlyMessages) this.deps.transport.send(out.to, out.message);
+        if (!needsDisk(ready)) {
+          // Nothing durable to write: no disk round trip (replies, commits, read confirmations).
+          this.afterPersist(ready, null);
+          continue;
+        }
         this.persisting = true;
         let completedSynchronously = false;
         let syncError: Error | null = null;

@@ -9,7 +9,7 @@ import { ConsortError } from '../../ds/errors.js';
 import { createLedgerFiles, type LedgerFiles } from '../../io/ledger-files.js';
 import type { Logger } from '../../io/logger.js';
 import { createNodeTransport, type NodeTransport } from '../../io/node-transport.js';
-import { CryptoRng, every, nowMs, setTimer } from '../../io/system.js';
+import { CryptoRng, every, nextTurn, nowMs, setTimer } from '../../io/system.js';
 import { ledgerFileFormat } from '../../ledger/chunking.js';
 import { LedgerSecret } from '../../ledger/ledger-secret.js';
 import { bytesToJson } from '../../kv/values.js';
@@ -138,6 +138,7 @@ export async function createNodeRuntime(options: NodeRuntimeOptions): Promise<No
     {
       rng: new CryptoRng(),
       storage,
+      schedule: nextTurn,
       transport: {
         send: (to: NodeId, message: RaftMessage) => {
           transport.send(to, FrameKind.raft, encodeRaftMessage(message));
