@@ -41,19 +41,6 @@ export interface NodeHost {
   onNote(text: string): void;
 }
 
-/**
- * Workaround for finding F3 (/work/notes/sim-findings.md): an InstallSnapshot stepped while a
- * persist is in flight resets the store under the in-flight Ready, whose committed entries then
- * trip `Store.compact`'s monotonicity assertion in NodeMachine.applyCommitted. Until that is fixed
- * in src, such a message waits (network delay) until the persist completes. Set to false to
- * reproduce: `npm run sim -- --seeds 1 --start 59`.
- */
-const DEFER_SNAPSHOT_DURING_PERSIST = true;
-
-function isInstallSnapshot(message: unknown): boolean {
-  return (message as { type?: unknown } | null)?.type === 'InstallSnapshot';
-}
-
 /** An fsync takes at most this many times the mean (a slow disk, not a hung one). */
 export const FSYNC_CAP_FACTOR = 4;
 
@@ -82,7 +69,6 @@ export class SimNode {
   private readonly secret: LedgerSecret;
   private readonly certOf: (nodeId: string) => string | null;
   private pendingDone: ((error: Error | null) => void) | null = null;
-  private deferred: { from: NodeId; message: unknown; malformedLabel: string | null }[] = [];
 
   constructor(fields: {
     id: NodeId;
@@ -139,7 +125,6 @@ export class SimNode {
   start(): void {
     this.life++;
     this.pendingDone = null;
-    this.deferred = [];
     this.host.checker.onRestart(this.id);
     this.history = new ChainHistory(this.id, this.host.checker);
     const { persisted, note } = this.storage.recover();
@@ -201,10 +186,6 @@ export class SimNode {
   onMessage(from: NodeId, message: unknown, malformedLabel: string | null): void {
     const machine = this.machine;
     if (machine === null) return;
-    if (DEFER_SNAPSHOT_DURING_PERSIST && this.pendingDone !== null && isInstallSnapshot(message)) {
-      this.deferred.push({ from, message, malformedLabel });
-      return;
-    }
     const result = this.guard('receive', () => machine.receive(from, message));
     if (result !== undefined && malformedLabel !== null && result.ok) {
       this.host.sink.report('malformed-accepted', `${this.id} accepted a malformed message (${malformedLabel}) from ${from}`);
@@ -253,9 +234,6 @@ export class SimNode {
     this.reportStorageErrors();
     this.pendingDone = null;
     this.guard('persist done', () => done(null));
-    if (this.pendingDone === null) {
-      for (const d of this.deferred.splice(0)) this.onMessage(d.from, d.message, d.malformedLabel);
-    }
   }
 
   private persist(life: number, work: PersistWork, done: (error: Error | null) => void): void {

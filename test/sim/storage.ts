@@ -114,10 +114,15 @@ export class SimStorage {
   crash(rng: SeededRng, tornProbability: number): number {
     let kept = 0;
     if (this.pending.length > 0 && rng.chance(tornProbability)) {
-      kept = rng.int(0, this.pending.length);
+      // Usually tear inside a pending record write (when there is one), else anywhere.
+      const appends: number[] = [];
+      this.pending.forEach((op, i) => {
+        if (op.kind === 'append') appends.push(i);
+      });
+      kept = appends.length > 0 && rng.chance(0.7) ? appends[rng.int(0, appends.length - 1)]! : rng.int(0, this.pending.length);
       for (const op of this.pending.slice(0, kept)) this.apply(op);
       const partial = this.pending[kept];
-      if (partial?.kind === 'append' && this.appendFollows(partial) && rng.chance(0.7)) {
+      if (partial?.kind === 'append' && this.appendFollows(partial)) {
         if (this.ends.length === 0) this.firstSeqno = partial.firstSeqno;
         const bytes = partial.bytes.slice(0, rng.int(1, partial.bytes.length - 1));
         if (rng.chance(0.3)) bytes.fill(0, Math.max(0, bytes.length - rng.int(1, 16)));
@@ -148,7 +153,8 @@ export class SimStorage {
     }
     this.ends = recordEnds(this.file.bytes(), entries.length);
     const base = this.snapshotValue?.seqno ?? 0;
-    const logEntries = entries.filter((e) => e.seqno > base);
+    // scanRecords hands out views of the scanned bytes: copy, the file changes under them.
+    const logEntries = entries.filter((e) => e.seqno > base).map((e) => ({ ...e, data: e.data.slice() }));
     if (logEntries.length > 0 && logEntries[0]!.seqno !== base + 1) {
       this.errors.push(`disk: records start at ${logEntries[0]!.seqno} after snapshot ${base} (gap)`);
     }

@@ -10,12 +10,16 @@ export function sweepSeeds(start: number, count: number): void {
   let events = 0;
   let ops = 0;
   let receipts = 0;
+  let tornCuts = 0;
+  let crashes = 0;
   const startedMs = performance.now();
   for (let seed = start; seed < start + count; seed++) {
     const result = runSeed(seed);
     events += result.stats.events;
     ops += result.stats.clientOps;
     receipts += result.stats.receipts;
+    tornCuts += result.stats.tornCuts;
+    crashes += result.stats.crashes;
     const v = result.violation;
     if (v === null) continue;
     kinds.set(v.kind, (kinds.get(v.kind) ?? 0) + 1);
@@ -24,7 +28,8 @@ export function sweepSeeds(start: number, count: number): void {
   const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
   console.log(
     `sweep ${start}..${start + count - 1}: ${count} seeds, ${events} events, ${ops} client ops, ` +
-      `${receipts} receipts verified, ${seconds} s, ${failures.length} violations`,
+      `${receipts} receipts verified, ${crashes} crashes, ${tornCuts} torn tails cut, ${seconds} s, ` +
+      `${failures.length} violations`,
   );
   assert.equal(failures.length, 0, `violations by kind ${JSON.stringify([...kinds])}:\n${failures.join('\n')}`);
 }
