@@ -102,6 +102,7 @@ export class RaftCore {
   private truncateFromSeqno: number | null = null;
   private entriesToPersist: LogEntry[] = [];
   private hardStateDirty = false;
+  private commitHintDirty = false;
   private snapshotToPersist: Snapshot | null = null;
   private snapshotToApply: Snapshot | null = null;
   private messages: Outbound[] = [];
@@ -351,9 +352,10 @@ export class RaftCore {
     const ready: Ready = {
       truncateFromSeqno: this.truncateFromSeqno,
       entriesToPersist: this.entriesToPersist,
-      hardState: this.hardStateDirty
-        ? { view: this.viewValue, votedFor: this.votedFor, commitSeqno: this.commitSeqnoValue }
-        : null,
+      hardState:
+        this.hardStateDirty || (this.commitHintDirty && this.entriesToPersist.length > 0)
+          ? { view: this.viewValue, votedFor: this.votedFor, commitSeqno: this.commitSeqnoValue }
+          : null,
       snapshotToPersist: this.snapshotToPersist,
       earlyMessages: this.earlyMessages,
       messages: this.messages,
@@ -364,6 +366,7 @@ export class RaftCore {
       readStates: this.readStates,
     };
     this.readStates = [];
+    if (ready.hardState !== null) this.commitHintDirty = false;
     this.truncateFromSeqno = null;
     this.entriesToPersist = [];
     this.hardStateDirty = false;
@@ -721,8 +724,10 @@ export class RaftCore {
       assert(this.log.entryAt(seqno)?.kind === 'signature', 'only signatures become commit points');
     }
     this.commitSeqnoValue = seqno;
-    // The commit point is not written on its own: it is a hint (re-derived after a restart), and
-    // writing it would add a disk round trip to every commit. It rides along with view/vote writes.
+    // The commit point is a hint for restarts (re-derived from the cluster anyway). It is written
+    // only with entries or a view/vote change, never on its own: that would add a disk round
+    // trip to every commit.
+    this.commitHintDirty = true;
     this.refreshMembership();
   }
 

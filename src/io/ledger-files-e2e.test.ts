@@ -108,12 +108,16 @@ describe('NodeMachine on real ledger files', () => {
     await files.close();
     files = await open(dir, { chunkBytesMin: 2048 });
     const again = await machine(net, filesNode, files, files.load(), ids);
-    assert.ok(again.core.commitSeqno >= commit, `restarted commit ${again.core.commitSeqno} vs ${commit}`);
+    // The commit point on disk is a hint (written with entries, not on its own): it may lag, and
+    // the node learns the rest from the primary.
+    assert.ok(again.core.commitSeqno <= commit, `restarted commit ${again.core.commitSeqno} vs ${commit}`);
+    assert.ok(again.core.lastSeqno >= commit, 'every committed entry is on disk');
     assert.equal(bytesToHex(again.ledger.rootAt(commit)), rootBefore);
     const tx = again.ledger.store.begin();
     assert.equal(bytesToString(tx.map('secrets').get(utf8('k42'))!), 's42');
     assert.equal(bytesToString(tx.map('public:records').get(utf8('k0'))!), 'v0');
     await settle(net, 20);
+    assert.ok(again.core.commitSeqno >= commit, `caught up: ${again.core.commitSeqno} vs ${commit}`);
     again.stop();
     await files.close();
   });

@@ -73,8 +73,23 @@ export class PeerLink {
       return false;
     }
     this.droppingSinceLog = false;
-    if (this.state === 'open') this.flush();
+    if (this.state === 'open') this.scheduleFlush();
     return true;
+  }
+
+  private flushScheduled = false;
+
+  /**
+   * scheduleFlush coalesces the frames queued in one synchronous burst (e.g. all messages of one
+   * Ready) into one corked write — one TLS record instead of one per frame.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    process.nextTick(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
   }
 
   /** close stops reconnecting, drops the queue and resolves once the socket is closed. */
