@@ -13,3 +13,18 @@ export function varintSizeBytes(value: number): number {
   }
   return size;
 }
+
+/**
+ * writeVarint writes the minimal encoding of a safe non-negative integer into `target` at
+ * `offset` (room for varintSizeBytes(value) bytes is the caller's) and returns the end offset.
+ */
+export function writeVarint(target: Uint8Array, offset: number, value: number): number {
+  let at = offset;
+  let v = value;
+  while (v >= 0x80) {
+    target[at++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  target[at++] = v;
+  return at;
+}

@@ -31,6 +31,17 @@ export function checkMapName(name: string): Uint8Array {
   return bytes;
 }
 
+/**
+ * mapNameBytesLength validates a map name like checkMapName and returns its UTF-8 byte length
+ * only: an ASCII name (the common case) is checked without encoding it.
+ */
+export function mapNameBytesLength(name: string): number {
+  const length = name.length;
+  let ascii = length > 0 && length <= mapNameBytesMax;
+  for (let i = 0; ascii && i < length; i++) ascii = name.charCodeAt(i) < 0x80;
+  return ascii ? length : checkMapName(name).length;
+}
+
 /** compareMapNames orders names by their UTF-8 bytes (not by UTF-16 code units). */
 export function compareMapNames(a: string, b: string): number {
   return compareBytes(utf8ToBytes(a), utf8ToBytes(b));

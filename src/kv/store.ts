@@ -9,7 +9,14 @@ import { decodeSnapshot, encodeSnapshotChunks, type SnapshotMap } from './snapsh
 import { type Entry, KvMap, type MapView, type StateSource } from './state.js';
 import { type MapHandle, Tx } from './tx.js';
 import { type UndoRecord, UndoLog } from './undo-log.js';
-import type { KeyWrite, MapWrites, WriteSet } from './write-set.js';
+import {
+  type KeyWrite,
+  type Latin1MapWrites,
+  type MapWrites,
+  serializeLatin1WriteSet,
+  type WriteSet,
+  type WriteSetDomains,
+} from './write-set.js';
 
 /** snapshotChunkBytesDefault is the chunk size of Store.snapshotChunks. */
 export const snapshotChunkBytesDefault = 1 << 20;
@@ -80,6 +87,30 @@ export class Store implements StateSource {
    * seqno). Throws ConflictError, leaving the store unchanged; a tx is committed at most once.
    */
   commit(tx: Tx, seqno: number): WriteSet {
+    const committed = this.commitTx(tx, seqno);
+    const maps: MapWrites[] = [];
+    for (const { name, keys, values } of committed) {
+      const writes: KeyWrite[] = [];
+      for (const key of keys) {
+        const value = values.get(key)!;
+        writes.push({ key: latin1ToBytes(key), value: value === null ? null : latin1ToBytes(value) });
+      }
+      maps.push({ name, writes });
+    }
+    return { maps };
+  }
+
+  /**
+   * commitSerialized is commit() returning the write set already serialised (what
+   * serializeWriteSet(commit(tx, seqno)) returns, byte for byte), encoded straight from the
+   * transaction's latin1 writes: the primary's per-transaction path. Throws ConflictError.
+   */
+  commitSerialized(tx: Tx, seqno: number): WriteSetDomains {
+    return serializeLatin1WriteSet(this.commitTx(tx, seqno));
+  }
+
+  /** commitTx validates and applies `tx` (see commit); returns its writes in canonical order. */
+  private commitTx(tx: Tx, seqno: number): Latin1MapWrites[] {
     assert(Number.isSafeInteger(seqno), 'seqno is an integer');
     assert(seqno > this.appliedSeqno, 'commit seqnos strictly increase');
     const handles = tx.closeForCommit();
@@ -87,23 +118,20 @@ export class Store implements StateSource {
       throw new ConflictError(handles[0]?.name ?? '', 'the store was rolled back since begin');
     }
     for (const handle of handles) this.validate(handle);
-    const written = handles.filter((h) => h.writeCount > 0);
-    written.sort((a, b) => compareMapNames(a.name, b.name));
+    const written: Latin1MapWrites[] = [];
+    for (const handle of handles) {
+      if (handle.writeCount === 0) continue;
+      const { name, nameBytesLength, writes } = handle;
+      written.push({ name, nameBytesLength, keys: sortedKeys(writes), values: writes });
+    }
+    if (written.length > 1) written.sort((a, b) => compareMapNames(a.name, b.name));
     const record = this.undoLog.start(seqno);
-    const maps: MapWrites[] = [];
-    for (const handle of written) {
-      const keys = Array.from(handle.writes.keys()).sort();
-      const writes: KeyWrite[] = [];
-      const map = this.touchMap(record, handle.name, seqno);
-      for (const key of keys) {
-        const value = handle.writes.get(key)!;
-        writes.push({ key: latin1ToBytes(key), value });
-        writeEntry(record, map, key, value, seqno);
-      }
-      maps.push({ name: handle.name, writes });
+    for (const { name, keys, values } of written) {
+      const map = this.touchMap(record, name, seqno);
+      for (const key of keys) writeEntry(record, map, key, values.get(key)!, seqno);
     }
     this.appliedSeqno = seqno;
-    return { maps };
+    return written;
   }
 
   /**
@@ -117,7 +145,9 @@ export class Store implements StateSource {
     for (const { name, writes } of ws.maps) {
       assert(writes.length > 0, 'write-set maps are not empty');
       const map = this.touchMap(record, name, seqno);
-      for (const { key, value } of writes) writeEntry(record, map, bytesToLatin1(key), value, seqno);
+      for (const { key, value } of writes) {
+        writeEntry(record, map, bytesToLatin1(key), value === null ? null : bytesToLatin1(value), seqno);
+      }
     }
     this.appliedSeqno = seqno;
   }
@@ -289,16 +319,19 @@ function viewAt(map: KvMap, override: Map<string, Entry | undefined> | undefined
   return { name: map.name, keys: Array.from(keys).sort(), entryOf };
 }
 
-function writeEntry(
-  record: UndoRecord,
-  map: KvMap,
-  key: string,
-  value: Uint8Array | null,
-  seqno: number,
-): void {
+/** sortedKeys lists the written keys in bytewise order (latin1 `<` is bytewise). */
+function sortedKeys(writes: ReadonlyMap<string, string | null>): string[] {
+  if (writes.size === 1) {
+    for (const key of writes.keys()) return [key];
+  }
+  return Array.from(writes.keys()).sort();
+}
+
+/** writeEntry applies one write (a latin1 value, null to delete), recording how to undo it. */
+function writeEntry(record: UndoRecord, map: KvMap, key: string, value: string | null, seqno: number): void {
   record.keyMaps.push(map);
   record.keys.push(key);
   record.previous.push(map.entries.get(key));
   if (value === null) map.entries.delete(key);
-  else map.entries.set(key, { value: bytesToLatin1(value), version: seqno });
+  else map.entries.set(key, { value, version: seqno });
 }

@@ -6,7 +6,7 @@ import { keyBytesMax, ledgerEntryBytesMax, valueBytesMax } from '../constants.js
 import { assert } from '../ds/assert.js';
 import { LimitExceededError } from '../ds/errors.js';
 import { ConflictError } from './errors.js';
-import { checkMapName, mapDomain } from './map-name.js';
+import { mapDomain, mapNameBytesLength } from './map-name.js';
 import type { Domain } from './map-name.js';
 import type { MapView, StateSource } from './state.js';
 
@@ -38,8 +38,7 @@ export class Tx {
   map(name: string): MapHandle {
     let handle = this.handles.get(name);
     if (handle === undefined) {
-      const nameBytes = checkMapName(name);
-      handle = new MapHandle(this, name, nameBytes.length);
+      handle = new MapHandle(this, name, mapNameBytesLength(name));
       this.handles.set(name, handle);
     }
     return handle;
@@ -90,9 +89,14 @@ export class Tx {
 export class MapHandle {
   readonly name: string;
   readonly domain: Domain;
+  /** nameBytesLength is the UTF-8 length of `name`. */
+  readonly nameBytesLength: number;
   private readonly tx: Tx;
-  /** writes: latin1 key → value copy, or null for a delete. */
-  readonly writes = new Map<string, Uint8Array | null>();
+  /**
+   * @internal writes: latin1 key → latin1 value, or null for a delete. A latin1 string is the
+   * one copy set() takes, and what the store keeps and the write set encodes, unconverted.
+   */
+  readonly writes = new Map<string, string | null>();
   /** reads: latin1 key → version observed in committed state (0: absent). */
   readonly reads = new Map<string, number>();
   /** iteratedVersion: the map version seen by forEach, or -1 if never iterated. */
@@ -101,6 +105,7 @@ export class MapHandle {
   constructor(tx: Tx, name: string, nameBytesLength: number) {
     this.tx = tx;
     this.name = name;
+    this.nameBytesLength = nameBytesLength;
     this.domain = mapDomain(name);
     tx.accountWrite(nameBytesLength + writeOverheadBytes);
   }
@@ -113,7 +118,7 @@ export class MapHandle {
   /** get returns a copy of the value of `key`, or undefined when absent. */
   get(key: Uint8Array): Uint8Array | undefined {
     const k = bytesToLatin1(key);
-    if (this.writes.has(k)) return this.writes.get(k)?.slice();
+    if (this.writes.has(k)) return copyOut(this.writes.get(k)!);
     const value = this.readCommitted(k);
     return value === undefined ? undefined : latin1ToBytes(value);
   }
@@ -129,7 +134,7 @@ export class MapHandle {
   set(key: Uint8Array, value: Uint8Array): void {
     checkLength('keyBytesMax', keyBytesMax, key.length);
     checkLength('valueBytesMax', valueBytesMax, value.length);
-    this.write(bytesToLatin1(key), value.slice());
+    this.write(bytesToLatin1(key), bytesToLatin1(value));
   }
 
   /** delete removes `key` (recorded as an explicit delete even if the key is absent). */
@@ -152,7 +157,7 @@ export class MapHandle {
     const sorted = Array.from(keys).sort();
     for (const k of sorted) {
       let value: Uint8Array | undefined;
-      if (this.writes.has(k)) value = this.writes.get(k)?.slice();
+      if (this.writes.has(k)) value = copyOut(this.writes.get(k)!);
       else {
         const entry = map?.entries.get(k);
         value = entry === undefined ? undefined : latin1ToBytes(entry.value);
@@ -172,13 +177,18 @@ export class MapHandle {
     return entry?.value;
   }
 
-  private write(k: string, value: Uint8Array | null): void {
+  private write(k: string, value: string | null): void {
     const previous = this.writes.get(k);
     let delta = (value?.length ?? 0) - (previous?.length ?? 0);
     if (previous === undefined && !this.writes.has(k)) delta += k.length + writeOverheadBytes;
     this.tx.accountWrite(delta);
     this.writes.set(k, value);
   }
+}
+
+/** copyOut is a written value as fresh bytes (undefined for a delete). */
+function copyOut(value: string | null): Uint8Array | undefined {
+  return value === null ? undefined : latin1ToBytes(value);
 }
 
 function checkLength(limitName: string, limit: number, actual: number): void {

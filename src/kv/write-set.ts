@@ -3,9 +3,9 @@
 // ledger stores the first in clear and encrypts the second.
 import { ByteReader } from '../codec/byte-reader.js';
 import { ByteWriter } from '../codec/byte-writer.js';
-import { compareBytes } from '../codec/latin1.js';
-import { utf8Decoder } from '../codec/utf8.js';
-import { varintSizeBytes } from '../codec/varint.js';
+import { compareBytes, writeLatin1 } from '../codec/latin1.js';
+import { utf8Decoder, utf8Encoder } from '../codec/utf8.js';
+import { varintSizeBytes, writeVarint } from '../codec/varint.js';
 import { keyBytesMax, ledgerEntryBytesMax, mapNameBytesMax, valueBytesMax } from '../constants.js';
 import { assert } from '../ds/assert.js';
 import { FormatError } from '../ds/errors.js';
@@ -95,6 +95,90 @@ function domainSizeBytesMax(maps: readonly MapWrites[]): number {
     }
   }
   return size;
+}
+
+/**
+ * Latin1MapWrites is one map's writes as a transaction holds them: latin1 keys (strictly
+ * increasing, see codec/latin1.ts) and their latin1 values (null: delete).
+ */
+export interface Latin1MapWrites {
+  readonly name: string;
+  /** nameBytesLength is the UTF-8 length of `name`. */
+  readonly nameBytesLength: number;
+  readonly keys: readonly string[];
+  readonly values: ReadonlyMap<string, string | null>;
+}
+
+/**
+ * serializeLatin1WriteSet encodes the write set `maps` describe (canonical order, none empty)
+ * exactly as serializeWriteSet encodes the same writes as bytes: each domain is sized exactly,
+ * then written in one pass, converting nothing to intermediate arrays.
+ */
+export function serializeLatin1WriteSet(maps: readonly Latin1MapWrites[]): WriteSetDomains {
+  return { publicBytes: encodeLatin1Domain(maps, 'public'), privateBytes: encodeLatin1Domain(maps, 'private') };
+}
+
+function encodeLatin1Domain(maps: readonly Latin1MapWrites[], domain: Domain): Uint8Array {
+  let mapCount = 0;
+  let sizeBytes = 1;
+  for (const map of maps) {
+    if (mapDomain(map.name) !== domain) continue;
+    mapCount++;
+    sizeBytes += latin1MapSizeBytes(map);
+  }
+  if (mapCount === 0) return new Uint8Array(0);
+  sizeBytes += varintSizeBytes(mapCount);
+  const out = new Uint8Array(sizeBytes);
+  out[0] = writeSetFormatVersion;
+  let at = writeVarint(out, 1, mapCount);
+  let previousName: string | undefined;
+  for (const map of maps) {
+    if (mapDomain(map.name) !== domain) continue;
+    if (previousName !== undefined) {
+      assert(compareMapNames(previousName, map.name) < 0, 'write-set maps strictly increasing');
+    }
+    previousName = map.name;
+    at = writeLatin1MapWrites(out, at, map);
+  }
+  assert(at === sizeBytes, 'write-set domain sized exactly');
+  return out;
+}
+
+/** latin1MapSizeBytes is the encoded size of one map's name, count and writes. */
+function latin1MapSizeBytes(map: Latin1MapWrites): number {
+  let sizeBytes = varintSizeBytes(map.nameBytesLength) + map.nameBytesLength + varintSizeBytes(map.keys.length);
+  for (const key of map.keys) {
+    const value = map.values.get(key);
+    sizeBytes += varintSizeBytes(key.length) + key.length + 1;
+    if (value !== null && value !== undefined) sizeBytes += varintSizeBytes(value.length) + value.length;
+  }
+  return sizeBytes;
+}
+
+function writeLatin1MapWrites(out: Uint8Array, offset: number, map: Latin1MapWrites): number {
+  assert(map.keys.length > 0, 'write-set map has writes');
+  let at = writeVarint(out, offset, map.nameBytesLength);
+  if (map.nameBytesLength === map.name.length) writeLatin1(out, at, map.name);
+  else utf8Encoder.encodeInto(map.name, out.subarray(at, at + map.nameBytesLength));
+  at = writeVarint(out, at + map.nameBytesLength, map.keys.length);
+  let previousKey: string | undefined;
+  for (const key of map.keys) {
+    if (previousKey !== undefined) assert(previousKey < key, 'write-set keys strictly increasing');
+    previousKey = key;
+    const value = map.values.get(key);
+    assert(value !== undefined, 'every key has a write');
+    at = writeVarint(out, at, key.length);
+    writeLatin1(out, at, key);
+    at += key.length;
+    if (value === null) out[at++] = opDelete;
+    else {
+      out[at++] = opSet;
+      at = writeVarint(out, at, value.length);
+      writeLatin1(out, at, value);
+      at += value.length;
+    }
+  }
+  return at;
 }
 
 /**

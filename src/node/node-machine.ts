@@ -203,8 +203,7 @@ export class NodeMachine {
     const result = handler(tx);
     if (tx.isReadOnly()) return { result };
     const txId = this.core.nextTxId();
-    const ws = store.commit(tx, txId.seqno);
-    const domains = serializeWriteSet(ws);
+    const domains = store.commitSerialized(tx, txId.seqno);
     const data = encodeLedgerEntry(
       { ...txId, kind: 0, claimsDigest, publicBytes: domains.publicBytes, privateBytes: domains.privateBytes },
       this.deps.secret,
@@ -459,6 +458,7 @@ export class NodeMachine {
     if (interval === 0 || seqno - this.lastSnapshotSeqno < interval) return;
     const data = encodeLedgerSnapshot(this.ledger.tree, this.ledger.store, seqno);
     const snapshot = this.core.makeSnapshot(seqno, data);
+    if (snapshot === null) return; // configuration unknown here: no snapshot, the log stays whole
     this.core.compact(snapshot);
     this.deps.storage.snapshot(snapshot);
     // Keep the tree from the previous snapshot on, so recent receipts come from memory.
