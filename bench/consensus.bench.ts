@@ -101,7 +101,7 @@ class BenchCluster {
     for (const [id, core] of this.cores) {
       const seqno = this.appliedSig.get(id);
       if (seqno === undefined) continue;
-      core.compact(core.makeSnapshot(seqno, new Uint8Array(0)));
+      core.compact(core.makeSnapshot(seqno, new Uint8Array(0))!);
     }
   }
 }

@@ -63,6 +63,17 @@ export class Progress {
     return true;
   }
 
+  /**
+   * forgetMatchAbove lowers the match point: the backup's log is shorter than it acknowledged
+   * (a restart cut an unsigned tail back to its last signature — no commit point is lost, since
+   * commit points are signatures). Lowering it only makes commit counting more conservative.
+   */
+  forgetMatchAbove(seqno: number): void {
+    if (seqno >= this.matchSeqno) return;
+    this.matchSeqno = seqno;
+    this.clearInflight();
+  }
+
   becomeProbe(nextSeqno: number): void {
     this.state = 'probe';
     this.nextSeqno = Math.max(nextSeqno, this.matchSeqno + 1);

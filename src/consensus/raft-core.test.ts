@@ -168,12 +168,12 @@ describe('replication and commit', () => {
     for (let i = 0; i < 50; i++) c.propose(p, `e${i}`);
     c.tick(5);
     const core = c.node(p).core;
-    const snap = core.makeSnapshot(core.commitSeqno, new Uint8Array([1, 2, 3]));
+    const snap = core.makeSnapshot(core.commitSeqno, new Uint8Array([1, 2, 3]))!;
     core.compact(snap);
     for (const id of ids) {
       if (id === p || id === behind) continue;
       const cc = c.node(id).core;
-      cc.compact(cc.makeSnapshot(cc.commitSeqno, new Uint8Array([1, 2, 3])));
+      cc.compact(cc.makeSnapshot(cc.commitSeqno, new Uint8Array([1, 2, 3]))!);
     }
     c.node(behind).up = true;
     c.tick(20);

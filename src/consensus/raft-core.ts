@@ -399,12 +399,17 @@ export class RaftCore {
   }
 
   /** makeSnapshot describes a snapshot at committed signature `seqno` with the host's `data`. */
-  makeSnapshot(seqno: number, data: Uint8Array): Snapshot {
+  /**
+   * makeSnapshot describes a snapshot at committed signature `seqno` with the host's `data`, or
+   * returns null when this node does not know the configuration in force at `seqno` (a node that
+   * joined and replicated the log from its start never saw the genesis configuration).
+   */
+  makeSnapshot(seqno: number, data: Uint8Array): Snapshot | null {
     assert(seqno <= this.appliedSeqno, 'snapshot of an applied seqno');
     const view = this.log.viewAt(seqno);
     assert(view !== undefined, 'snapshot seqno must be in the log');
     const config = this.configurations.at(seqno);
-    assert(config !== undefined, 'snapshot needs its configuration');
+    if (config === undefined) return null;
     return { seqno, view, configs: [config], data };
   }
 
@@ -840,7 +845,10 @@ export class RaftCore {
       if (advanced) this.maybeCommit();
     } else {
       p.recentActive = true;
-      if (p.state === 'snapshot' || m.lastSeqno < p.matchSeqno) return { ok: true };
+      if (p.state === 'snapshot') return { ok: true };
+      // A hint below the match point means the backup lost an unsigned tail in a restart (its
+      // recovery cuts back to the last signature): probe from there, or it stays stuck (sim seed 1287).
+      p.forgetMatchAbove(m.lastSeqno);
       p.becomeProbe(Math.min(m.lastSeqno + 1, p.nextSeqno));
     }
     this.sendAppend(from, p, false);

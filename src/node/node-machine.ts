@@ -458,7 +458,11 @@ export class NodeMachine {
     if (interval === 0 || seqno - this.lastSnapshotSeqno < interval) return;
     const data = encodeLedgerSnapshot(this.ledger.tree, this.ledger.store, seqno);
     const snapshot = this.core.makeSnapshot(seqno, data);
-    if (snapshot === null) return; // configuration unknown here: no snapshot, the log stays whole
+    if (snapshot === null) {
+      // Configuration unknown here: no snapshot this interval; the log stays whole.
+      this.lastSnapshotSeqno = seqno;
+      return;
+    }
     this.core.compact(snapshot);
     this.deps.storage.snapshot(snapshot);
     // Keep the tree from the previous snapshot on, so recent receipts come from memory.
