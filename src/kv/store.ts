@@ -8,7 +8,7 @@ import { compareMapNames } from './map-name.js';
 import { decodeSnapshot, encodeSnapshotChunks, type SnapshotMap } from './snapshot.js';
 import { type Entry, KvMap, type MapView, type StateSource } from './state.js';
 import { type MapHandle, Tx } from './tx.js';
-import { type UndoRecord, UndoLog } from './undo-log.js';
+import { UndoLog } from './undo-log.js';
 import {
   type KeyWrite,
   type Latin1MapWrites,
@@ -125,10 +125,10 @@ export class Store implements StateSource {
       written.push({ name, nameBytesLength, keys: sortedKeys(writes), values: writes });
     }
     if (written.length > 1) written.sort((a, b) => compareMapNames(a.name, b.name));
-    const record = this.undoLog.start(seqno);
+    this.undoLog.start(seqno);
     for (const { name, keys, values } of written) {
-      const map = this.touchMap(record, name, seqno);
-      for (const key of keys) writeEntry(record, map, key, values.get(key)!, seqno);
+      const map = this.touchMap(name, seqno);
+      for (const key of keys) this.writeEntry(map, key, values.get(key)!, seqno);
     }
     this.appliedSeqno = seqno;
     return written;
@@ -141,12 +141,12 @@ export class Store implements StateSource {
   apply(ws: WriteSet, seqno: number): void {
     assert(Number.isSafeInteger(seqno), 'seqno is an integer');
     assert(seqno > this.appliedSeqno, 'applied seqnos strictly increase');
-    const record = this.undoLog.start(seqno);
+    this.undoLog.start(seqno);
     for (const { name, writes } of ws.maps) {
       assert(writes.length > 0, 'write-set maps are not empty');
-      const map = this.touchMap(record, name, seqno);
+      const map = this.touchMap(name, seqno);
       for (const { key, value } of writes) {
-        writeEntry(record, map, bytesToLatin1(key), value === null ? null : bytesToLatin1(value), seqno);
+        this.writeEntry(map, bytesToLatin1(key), value === null ? null : bytesToLatin1(value), seqno);
       }
     }
     this.appliedSeqno = seqno;
@@ -189,22 +189,9 @@ export class Store implements StateSource {
     assert(seqno >= this.compactedTo, 'read at or above the compacted seqno');
     assert(seqno <= this.appliedSeqno, 'read at an applied seqno');
     if (seqno === this.appliedSeqno) return new Tx(this);
-    const keyOverrides = new Map<KvMap, Map<string, Entry | undefined>>();
+    const keyOverrides = this.pastOverrides(seqno);
     const versionOverrides = new Map<KvMap, number>();
-    for (const record of this.undoLog.above(seqno)) {
-      for (let i = 0; i < record.keys.length; i++) {
-        const map = record.keyMaps[i]!;
-        let override = keyOverrides.get(map);
-        if (override === undefined) {
-          override = new Map();
-          keyOverrides.set(map, override);
-        }
-        override.set(record.keys[i]!, record.previous[i]);
-      }
-      for (let i = 0; i < record.maps.length; i++) {
-        versionOverrides.set(record.maps[i]!, record.mapVersions[i]!);
-      }
-    }
+    this.undoLog.forEachMapAbove(seqno, (map, versionBefore) => versionOverrides.set(map, versionBefore));
     const maps = this.maps;
     const source: StateSource = {
       seqno,
@@ -256,32 +243,41 @@ export class Store implements StateSource {
     }
   }
 
-  private touchMap(record: UndoRecord, name: string, seqno: number): KvMap {
+  private touchMap(name: string, seqno: number): KvMap {
     let map = this.maps.get(name);
     if (map === undefined) {
       map = new KvMap(name);
       this.maps.set(name, map);
     }
-    record.maps.push(map);
-    record.mapVersions.push(map.version);
+    this.undoLog.recordMap(map, map.version);
     map.version = seqno;
     return map;
   }
 
+  /** writeEntry applies one write (a latin1 value, null to delete), recording how to undo it. */
+  private writeEntry(map: KvMap, key: string, value: string | null, seqno: number): void {
+    this.undoLog.recordKey(map, key, map.entries.get(key));
+    if (value === null) map.entries.delete(key);
+    else map.entries.set(key, { value, version: seqno });
+  }
+
+  /** pastOverrides maps each key written above `seqno` to its entry as of `seqno`, per map. */
+  private pastOverrides(seqno: number): Map<KvMap, Map<string, Entry | undefined>> {
+    const overrides = new Map<KvMap, Map<string, Entry | undefined>>();
+    this.undoLog.forEachKeyAbove(seqno, (map, key, previous) => {
+      let override = overrides.get(map);
+      if (override === undefined) {
+        override = new Map();
+        overrides.set(map, override);
+      }
+      override.set(key, previous);
+    });
+    return overrides;
+  }
+
   /** snapshotMaps lists the non-empty maps as of `atSeqno`, undoing later writes virtually. */
   private snapshotMaps(atSeqno: number): SnapshotMap[] {
-    const overrides = new Map<KvMap, Map<string, Entry | undefined>>();
-    for (const record of this.undoLog.above(atSeqno)) {
-      for (let i = 0; i < record.keys.length; i++) {
-        const map = record.keyMaps[i]!;
-        let override = overrides.get(map);
-        if (override === undefined) {
-          override = new Map();
-          overrides.set(map, override);
-        }
-        override.set(record.keys[i]!, record.previous[i]);
-      }
-    }
+    const overrides = this.pastOverrides(atSeqno);
     const out: SnapshotMap[] = [];
     for (const map of this.maps.values()) {
       const snapshotMap = viewAt(map, overrides.get(map));
@@ -327,11 +323,3 @@ function sortedKeys(writes: ReadonlyMap<string, string | null>): string[] {
   return Array.from(writes.keys()).sort();
 }
 
-/** writeEntry applies one write (a latin1 value, null to delete), recording how to undo it. */
-function writeEntry(record: UndoRecord, map: KvMap, key: string, value: string | null, seqno: number): void {
-  record.keyMaps.push(map);
-  record.keys.push(key);
-  record.previous.push(map.entries.get(key));
-  if (value === null) map.entries.delete(key);
-  else map.entries.set(key, { value, version: seqno });
-}
