@@ -239,19 +239,19 @@ export class LedgerFiles {
       this.handle = await this.fs.open(this.path(openChunkName(current!.startSeqno)), 'append');
     }
     assert(current !== undefined && this.handle !== null, 'an open chunk to append to');
-    const records = entries.map((e) => this.format.encodeRecord(e));
+    // Every record is framed in place in the one buffer written (no array per record).
     let total = 0;
-    for (const r of records) total += r.length;
+    for (const entry of entries) total += this.format.recordSizeBytes(entry);
     const buffer = new Uint8Array(total);
     let offset = 0;
-    for (let i = 0; i < records.length; i++) {
+    for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       assert(entry.seqno === current.lastSeqno + 1 + i, 'entries of a batch are contiguous');
-      buffer.set(records[i]!, offset);
-      offset += records[i]!.length;
+      offset = this.format.encodeRecordInto(entry, buffer, offset);
       current.ends.push(current.sizeBytes + offset);
       current.kinds.push(entry.kind);
     }
+    assert(offset === total, 'records fill the batch exactly');
     await this.handle.write(buffer, null);
     current.sizeBytes += total;
     current.lastSeqno += entries.length;

@@ -71,6 +71,10 @@ export interface FileScanResult {
  */
 export interface LedgerFileFormat {
   encodeRecord(entry: FileLogEntry): Uint8Array;
+  /** recordSizeBytes is encodeRecord(entry).length, without encoding. */
+  recordSizeBytes(entry: FileLogEntry): number;
+  /** encodeRecordInto writes encodeRecord(entry) at `offset` in `target`; returns the end offset. */
+  encodeRecordInto(entry: FileLogEntry, target: Uint8Array, offset: number): number;
   scanRecords(bytes: Uint8Array, firstSeqno: number | null): FileScanResult;
   startsNewChunk(p: {
     readonly chunkBytes: number;

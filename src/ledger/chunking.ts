@@ -5,7 +5,7 @@
 // ledger (STYLE allowed-imports table).
 import type { EntryKind } from '../consensus/types.js';
 import { assert } from '../ds/assert.js';
-import { encodeLogRecord, scanRecords } from './log-record.js';
+import { encodeLogRecord, encodeLogRecordInto, logRecordSizeBytes, scanRecords } from './log-record.js';
 
 /** CHUNK_BYTES_MIN_DEFAULT is CCF's default chunk size threshold (5 MiB). */
 export const CHUNK_BYTES_MIN_DEFAULT = 5 * 1024 * 1024;
@@ -81,6 +81,8 @@ export function cutBackToSignature(kinds: readonly EntryKind[]): number {
  */
 export const ledgerFileFormat = {
   encodeRecord: encodeLogRecord,
+  recordSizeBytes: logRecordSizeBytes,
+  encodeRecordInto: encodeLogRecordInto,
   scanRecords,
   startsNewChunk,
   closableChunks,

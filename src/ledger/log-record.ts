@@ -64,21 +64,60 @@ export function encodeLogRecord(entry: LogEntry): Uint8Array {
 
 /** encodeDataRecord is encodeLogRecord for an entry without a configuration: one exact array. */
 function encodeDataRecord(entry: LogEntry): Uint8Array {
-  const data = entry.data;
+  const out = new Uint8Array(logRecordSizeBytes(entry));
+  const end = encodeDataRecordInto(entry, out, 0);
+  assert(end === out.length, 'record sized exactly');
+  return out;
+}
+
+/** logRecordSizeBytes is the length of encodeLogRecord(entry), computed without encoding it. */
+export function logRecordSizeBytes(entry: LogEntry): number {
+  if (entry.kind === 'config') return encodeLogRecord(entry).length;
+  return 4 + dataBodyBytes(entry) + 4;
+}
+
+/**
+ * encodeLogRecordInto writes encodeLogRecord(entry) into `target` at `offset` (the caller sized
+ * `target` with logRecordSizeBytes) and returns the end offset: a batch of records is framed in
+ * one array, without an array per record.
+ */
+export function encodeLogRecordInto(entry: LogEntry, target: Uint8Array, offset: number): number {
+  if (entry.kind !== 'config') return encodeDataRecordInto(entry, target, offset);
+  const record = encodeLogRecord(entry);
+  target.set(record, offset);
+  return offset + record.length;
+}
+
+function dataBodyBytes(entry: LogEntry): number {
   assert(Number.isSafeInteger(entry.view) && entry.view >= 0, 'view is a safe non-negative int');
   assert(Number.isSafeInteger(entry.seqno) && entry.seqno >= 0, 'seqno is a safe non-negative int');
-  const bodyBytes = 2 + varintBytes(entry.view) + varintBytes(entry.seqno) + varintBytes(data.length) + data.length;
-  const out = new Uint8Array(4 + bodyBytes + 4);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, bodyBytes + 4, true);
-  out[4] = LOG_RECORD_VERSION;
-  out[5] = kindCodes[entry.kind];
-  let at = putVarint(out, 6, entry.view);
+  const length = entry.data.length;
+  return 2 + varintBytes(entry.view) + varintBytes(entry.seqno) + varintBytes(length) + length;
+}
+
+function encodeDataRecordInto(entry: LogEntry, out: Uint8Array, offset: number): number {
+  const bodyBytes = dataBodyBytes(entry);
+  assert(offset + 4 + bodyBytes + 4 <= out.length, 'room for the record');
+  putU32(out, offset, bodyBytes + 4);
+  const body = offset + 4;
+  out[body] = LOG_RECORD_VERSION;
+  out[body + 1] = kindCodes[entry.kind];
+  let at = putVarint(out, body + 2, entry.view);
   at = putVarint(out, at, entry.seqno);
-  at = putVarint(out, at, data.length);
-  out.set(data, at);
-  dv.setUint32(4 + bodyBytes, crc32(out.subarray(4, 4 + bodyBytes)), true);
-  return out;
+  at = putVarint(out, at, entry.data.length);
+  out.set(entry.data, at);
+  at += entry.data.length;
+  assert(at === body + bodyBytes, 'record body sized exactly');
+  putU32(out, at, crc32(out.subarray(body, at)));
+  return at + 4;
+}
+
+/** putU32 writes a u32 little-endian (no DataView per record). */
+function putU32(out: Uint8Array, offset: number, value: number): void {
+  out[offset] = value & 0xff;
+  out[offset + 1] = (value >>> 8) & 0xff;
+  out[offset + 2] = (value >>> 16) & 0xff;
+  out[offset + 3] = value >>> 24;
 }
 
 function readIds(r: ByteReader, what: string): string[] {
