@@ -8,7 +8,16 @@ import type { LedgerSecret } from '../ledger/ledger-secret.js';
 import { NodeMachine } from '../node/node-machine.js';
 import type { LedgerFiles } from './ledger-files.js';
 
-export function singleNode(files: LedgerFiles, identity: TestNodeIdentity, secret: LedgerSecret): NodeMachine {
+/**
+ * singleNode builds the machine; `snapshotIntervalTxCount` defaults to 0 (never snapshot: the
+ * whole log stays in memory), the runtime takes one every 100,000 (snapshotIntervalTxCount).
+ */
+export function singleNode(
+  files: LedgerFiles,
+  identity: TestNodeIdentity,
+  secret: LedgerSecret,
+  options: { readonly snapshotIntervalTxCount?: number } = {},
+): NodeMachine {
   const id = identity.nodeId;
   return new NodeMachine(
     {
@@ -21,7 +30,7 @@ export function singleNode(files: LedgerFiles, identity: TestNodeIdentity, secre
     },
     {
       raft: { ...testOptions(id), signatureIntervalTxCount: 5000, proposalQueueCountMax: 200_000 },
-      snapshotIntervalTxCount: 0,
+      snapshotIntervalTxCount: options.snapshotIntervalTxCount ?? 0,
     },
     { persisted: files.load(), genesis: { voters: [id], learners: [] } },
   );
