@@ -123,7 +123,9 @@ export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): HttpA
       method: 'GET',
       url: route.path,
       onRequest: auth.hook(route.auth),
-      handler: async (request, reply) => send(reply, route.handler(context, queryOf(request))),
+      handler: (request, reply) => {
+        send(reply, route.handler(context, queryOf(request)));
+      },
     });
   }
   for (const endpoint of registry.list()) addEndpointRoute(app, endpoint, auth, dispatcher);
@@ -166,10 +168,14 @@ function buildServer(options: HttpAppOptions, limits: HttpLimits): HttpApp {
   app.addHook('onClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return;
+  // Callback-style (not async) hooks: an async hook costs a promise and a microtask per request.
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) {
+      done();
+      return;
+    }
     const r = errorResponse('NodeClosing', 'the node is shutting down; retry at another node');
-    return reply.code(r.status).headers({ ...r.headers, connection: 'close' }).send(r.body);
+    reply.code(r.status).headers({ ...r.headers, connection: 'close' }).send(r.body);
   });
   applyHttp1Timeouts(app.server, limits);
   setValidators(app);
@@ -191,13 +197,22 @@ class RequestAuthenticator {
     private readonly clientCertOf: (request: HttpRequest) => Uint8Array | null,
   ) {}
 
-  hook(policy: AuthPolicy): (request: HttpRequest) => Promise<void> {
-    return async (request) => {
-      const certDer = policy === 'no_auth' ? null : this.clientCertOf(request);
-      const caller = authenticate(policy, certDer, (id) =>
-        this.service.readLocal((tx) => isUser(tx, id)),
-      );
+  /** hook is a callback-style onRequest hook (no promise per request); failures go to `done`. */
+  hook(
+    policy: AuthPolicy,
+  ): (request: HttpRequest, reply: HttpReply, done: (error?: Error) => void) => void {
+    const isUserNow = (id: string): boolean => this.service.readLocal((tx) => isUser(tx, id));
+    return (request, _reply, done) => {
+      let caller: Caller;
+      try {
+        const certDer = policy === 'no_auth' ? null : this.clientCertOf(request);
+        caller = authenticate(policy, certDer, isUserNow);
+      } catch (error) {
+        done(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
       this.callers.set(request, caller);
+      done();
     };
   }
 
@@ -223,14 +238,23 @@ function addEndpointRoute(
       ...(endpoint.schema?.body === undefined ? {} : { body: endpoint.schema.body }),
     },
     onRequest: auth.hook(endpoint.auth),
-    handler: async (request, reply) => {
-      const response = await dispatcher.handle(endpoint, {
+    // Not async: a local read is answered synchronously (no promise, no microtask).
+    handler: (request, reply) => {
+      const response = dispatcher.handle(endpoint, {
         params: (request.params ?? {}) as Record<string, string>,
         query: queryOf(request),
         body: request.body,
         caller: auth.callerOf(request),
       });
-      return send(reply, response);
+      // Returns nothing (or a promise of nothing) once sent: returning `reply`, a thenable, would
+      // make the promise adopt `reply.then` (a stream-finished listener and a tick per request).
+      if (!(response instanceof Promise)) {
+        send(reply, response);
+        return undefined;
+      }
+      return response.then((answer) => {
+        send(reply, answer);
+      });
     },
   });
 }
@@ -241,9 +265,9 @@ function queryOf(request: HttpRequest): Readonly<Record<string, unknown>> {
 }
 
 /** send writes `response` to the client (the body is JSON text, or empty). */
-function send(reply: HttpReply, response: HttpResponse): HttpReply {
+function send(reply: HttpReply, response: HttpResponse): void {
   reply.code(response.status).headers(response.headers);
-  return reply.send(response.body === '' ? undefined : response.body);
+  reply.send(response.body === '' ? undefined : response.body);
 }
 
 /**
@@ -351,7 +375,10 @@ function installErrorHandling(app: HttpApp, counters: HttpCounters): void {
       errorResponse('ResourceNotFound', `unknown path: ${request.method} ${path}`),
     );
   });
-  app.addHook('onResponse', async (_request, reply) => counters.countResponse(reply.statusCode));
+  app.addHook('onResponse', (_request, reply, done) => {
+    counters.countResponse(reply.statusCode);
+    done();
+  });
 }
 
 /** serveForwarded answers requests forwarded here and routes responses to the forwarder. */

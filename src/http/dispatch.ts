@@ -9,7 +9,14 @@ import {
   TransactionInvalidError,
 } from '../node/node-service.js';
 import { isUser } from './users.js';
-import type { Endpoint, EndpointRegistry, EndpointRequest, EndpointResult } from './endpoint.js';
+import type { Tx } from '../kv/tx.js';
+import type {
+  Endpoint,
+  EndpointContext,
+  EndpointRegistry,
+  EndpointRequest,
+  EndpointResult,
+} from './endpoint.js';
 import { errorResponse, type HttpResponse, jsonContentType, toErrorResponse } from './errors.js';
 import type { ForwardedRequest } from './forward-codec.js';
 import type { Forwarder } from './forwarder.js';
@@ -51,9 +58,11 @@ export class Dispatcher {
    * handle answers a request received from a client. Writes and linearizable reads go to the
    * primary: executed here if this node is primary, else forwarded (no redirects, DESIGN §8).
    */
-  handle(endpoint: Endpoint, request: EndpointRequest): Promise<HttpResponse> {
-    const needsPrimary = !endpoint.readonly || consistencyOf(request.query) === 'linearizable';
-    if (!needsPrimary || this.forwarder === null || this.service.isPrimary()) {
+  handle(endpoint: Endpoint, request: EndpointRequest): HttpResponse | Promise<HttpResponse> {
+    const linearizable = endpoint.readonly && consistencyOf(request.query) === 'linearizable';
+    // Local reads answer synchronously (no promise, no microtask): the common case for reads.
+    if (endpoint.readonly && !linearizable) return this.readLocal(endpoint, request);
+    if (this.forwarder === null || this.service.isPrimary()) {
       return this.execute(endpoint, request);
     }
     const primary = this.service.info().primaryId;
@@ -117,11 +126,20 @@ export class Dispatcher {
       if (!endpoint.readonly) return await this.write(endpoint, request);
       if (consistencyOf(request.query) === 'linearizable') {
         const read = await this.service.readLinearizable((tx) =>
-          endpoint.handler({ ...request, tx }),
+          endpoint.handler(contextOf(request, tx)),
         );
         return resultResponse(read.result, this.txIdAt(read.seqno));
       }
-      const result = this.service.readLocal((tx) => endpoint.handler({ ...request, tx }));
+    } catch (error) {
+      return this.failure(error);
+    }
+    return this.readLocal(endpoint, request);
+  }
+
+  /** readLocal runs read-only `endpoint` on this node's latest state, synchronously. */
+  private readLocal(endpoint: Endpoint, request: EndpointRequest): HttpResponse {
+    try {
+      const result = this.service.readLocal((tx) => endpoint.handler(contextOf(request, tx)));
       return resultResponse(result, this.txIdAt(this.service.machine.ledger.store.seqno));
     } catch (error) {
       return this.failure(error);
@@ -130,7 +148,7 @@ export class Dispatcher {
 
   private async write(endpoint: Endpoint, request: EndpointRequest): Promise<HttpResponse> {
     const claimsDigest = endpoint.claimsDigest?.(request) ?? null;
-    const outcome = await this.service.write((tx) => endpoint.handler({ ...request, tx }), {
+    const outcome = await this.service.write((tx) => endpoint.handler(contextOf(request, tx)), {
       waitForCommit: waitForCommitOf(request.query),
       claimsDigest,
     });
@@ -163,13 +181,27 @@ export class Dispatcher {
   }
 }
 
+/** contextOf is the handler's context: the request's fields and the transaction (one shape). */
+function contextOf(request: EndpointRequest, tx: Tx): EndpointContext {
+  return {
+    params: request.params,
+    query: request.query,
+    body: request.body,
+    caller: request.caller,
+    tx,
+  };
+}
+
 /** resultResponse turns a handler's result into a response (JSON body, lowercase headers). */
 export function resultResponse(result: EndpointResult, txId: string | null): HttpResponse {
   const status = result.status ?? 200;
   assert(Number.isInteger(status) && status >= 200 && status <= 599, 'handler status is HTTP');
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(result.headers ?? {}))
-    headers[name.toLowerCase()] = value;
+  if (result.headers !== undefined) {
+    for (const name of Object.keys(result.headers)) {
+      headers[name.toLowerCase()] = result.headers[name] as string;
+    }
+  }
   let body = '';
   if (result.body !== undefined) {
     body = JSON.stringify(result.body);
