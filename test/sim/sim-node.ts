@@ -41,8 +41,8 @@ export interface NodeHost {
   onNote(text: string): void;
 }
 
-/** F5_NOTE marks a run where recovery cut valid (possibly acknowledged) records: open finding F5. */
-export const F5_NOTE = 'F5: recovery cut valid records back to the last signature';
+/** CUT_NOTE marks a run where recovery cut valid (possibly acknowledged) records back to the last signature. */
+export const CUT_NOTE = 'recovery cut valid records back to the last signature';
 
 /** An fsync takes at most this many times the mean (a slow disk, not a hung one). */
 export const FSYNC_CAP_FACTOR = 4;
@@ -135,7 +135,7 @@ export class SimNode {
     if (note.problem !== null) {
       this.host.onNote(`recovery cut a torn tail (${note.problem})`);
     }
-    if (note.cutEntries > 0) this.host.onNote(F5_NOTE);
+    if (note.cutEntries > 0) this.host.onNote(CUT_NOTE);
     // The core replays the persisted state into the History in its constructor: mirror that.
     if (persisted.snapshot !== null) this.history.reset(persisted.snapshot, this.host.snapshotHash(persisted.snapshot));
     for (const entry of persisted.entries) this.history.append(entry);

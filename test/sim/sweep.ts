@@ -2,19 +2,6 @@
 // slices in parallel). A failure lists every failing seed with its replay command.
 import assert from 'node:assert/strict';
 import { replayCommand, runSeed } from './run.js';
-import { F5_NOTE } from './sim-node.js';
-import type { RunResult } from './simulation.js';
-
-/**
- * knownOpenFinding names the OPEN finding (/work/notes/sim-findings.md) a violation is an instance of,
- * or null. F5: a liveness failure in a run where recovery cut valid records (the node lost an
- * acknowledged entry and the primary never re-sends it). Such seeds are printed, not failed. Remove
- * the rule as soon as the finding is fixed.
- */
-function knownOpenFinding(result: RunResult): string | null {
-  if (result.violation?.kind === 'liveness' && result.notes.includes(F5_NOTE)) return 'F5';
-  return null;
-}
 
 /** sweepSeeds runs seeds [start, start + count) and fails listing every violation. */
 export function sweepSeeds(start: number, count: number): void {
@@ -35,11 +22,6 @@ export function sweepSeeds(start: number, count: number): void {
     crashes += result.stats.crashes;
     const v = result.violation;
     if (v === null) continue;
-    const known = knownOpenFinding(result);
-    if (known !== null) {
-      console.log(`seed ${seed}: known open finding ${known}: ${v.kind}: ${v.message}`);
-      continue;
-    }
     kinds.set(v.kind, (kinds.get(v.kind) ?? 0) + 1);
     failures.push(`seed ${seed}: ${v.kind}: ${v.message}\n    replay: ${replayCommand(seed)}`);
   }
