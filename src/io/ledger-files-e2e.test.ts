@@ -100,6 +100,10 @@ describe('NodeMachine on real ledger files', () => {
       }
     }
     await settle(net, 20);
+    // File I/O takes real time: on a loaded machine settle longer (bounded) until it commits.
+    for (let i = 0; i < 500 && net.machines.get(filesNode)!.core.commitSeqno <= 60; i++) {
+      await settle(net, 1);
+    }
     const before = net.machines.get(filesNode)!;
     const commit = before.core.commitSeqno;
     assert.ok(commit > 60, `commit ${commit}`);
@@ -117,6 +121,7 @@ describe('NodeMachine on real ledger files', () => {
     assert.equal(bytesToString(tx.map('secrets').get(utf8('k42'))!), 's42');
     assert.equal(bytesToString(tx.map('public:records').get(utf8('k0'))!), 'v0');
     await settle(net, 20);
+    for (let i = 0; i < 500 && again.core.commitSeqno < commit; i++) await settle(net, 1);
     assert.ok(again.core.commitSeqno >= commit, `caught up: ${again.core.commitSeqno} vs ${commit}`);
     again.stop();
     await files.close();

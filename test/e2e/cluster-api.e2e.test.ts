@@ -66,7 +66,13 @@ describe('3-node cluster of real processes', { timeout: 120_000 }, () => {
 
     for (const node of cluster.nodes) {
       for (const w of written) {
-        const lin = await cluster.client.read(node.rpcPort, w.id, 'linearizable');
+        // Right after the restart a backup may not know the new primary yet: 503 + Retry-After
+        // is the documented answer, and clients retry it.
+        let lin = await cluster.client.read(node.rpcPort, w.id, 'linearizable');
+        for (let i = 0; i < 50 && lin.status === 503; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          lin = await cluster.client.read(node.rpcPort, w.id, 'linearizable');
+        }
         assert.equal(lin.status, 200, `linearizable read of ${w.id} at node${node.index}: ${lin.text}`);
         assert.deepEqual(lin.json, { msg: w.msg }, `linearizable read of ${w.id} at node${node.index}`);
         // A local read at a backup may lag until the commit reaches it, but not for long.
@@ -124,10 +130,22 @@ describe('3-node cluster of real processes', { timeout: 120_000 }, () => {
 
     for (const node of cluster.nodes) {
       for (const w of written) {
-        const lin = await cluster.client.read(node.rpcPort, w.id, 'linearizable');
+        // Right after the restart a backup may not know the new primary yet: 503 + Retry-After
+        // is the documented answer, and clients retry it.
+        let lin = await cluster.client.read(node.rpcPort, w.id, 'linearizable');
+        for (let i = 0; i < 50 && lin.status === 503; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          lin = await cluster.client.read(node.rpcPort, w.id, 'linearizable');
+        }
         assert.equal(lin.status, 200, `read of ${w.id} at node${node.index} after restart: ${lin.text}`);
         assert.deepEqual(lin.json, { msg: w.msg });
-        const a = await cluster.client.call('GET', node.rpcPort, `/node/tx?transaction_id=${w.txId}`);
+        // A restarted backup re-learns the commit point from the new primary (the commit point on
+        // disk is only a hint): poll, bounded, until it does.
+        let a = await cluster.client.call('GET', node.rpcPort, `/node/tx?transaction_id=${w.txId}`);
+        for (let i = 0; i < 50 && (a.json as { status?: string }).status !== 'Committed'; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          a = await cluster.client.call('GET', node.rpcPort, `/node/tx?transaction_id=${w.txId}`);
+        }
         assert.deepEqual(a.json, { status: 'Committed', transaction_id: w.txId }, `/node/tx at node${node.index}`);
         const receipt = await receiptAt(node.rpcPort, w.txId);
         assert.equal(receipt.status, 200, receipt.text);
