@@ -272,12 +272,31 @@ async function main(): Promise<void> {
     results.restore = benchRestore(option('keys', 1_000_000));
     console.log('snapshot restore', results.restore);
   }
+  printTable(results);
   mkdirSync(new URL('results/', import.meta.url), { recursive: true });
   const only = process.argv.find((a) => a.startsWith('--only='));
   const suffix = only === undefined ? '' : `-${only.slice('--only='.length).replaceAll(',', '-')}`;
   const path = new URL(`results/ledger-${new Date().toISOString().slice(0, 10)}${suffix}.json`, import.meta.url);
   writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${path.pathname}`);
+}
+
+/** printTable prints the issue's targets beside the measured values (markdown). */
+function printTable(results: Record<string, unknown>): void {
+  const n = (v: unknown, digits = 0): string =>
+    typeof v === 'number' ? v.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–';
+  const get = (path: string): unknown =>
+    path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], results);
+  const rows: [string, string, string][] = [
+    ['Merkle append', '>= 300,000 leaves/s', `${n(get('merkle.appendLeavesPerSec'))} leaves/s`],
+    ['Merkle memory, 1M leaves', '< 100 MB', `${n(get('merkle.memoryMiB'), 1)} MiB`],
+    ['durable append, 256 B, fdatasync per batch', '>= 50,000 tx/s', `${n(get('durable.append.durableTxPerSec'))} tx/s`],
+    ['receipt verify ÷ raw ECDSA verify', '>= 0.8', n(get('durable.receipts.ratio'), 2)],
+    ['audit without / with ledger secret', '>= 100 MB/s', `${n(get('audit.noSecretMBPerSec'))} / ${n(get('audit.withSecretMBPerSec'))} MB/s`],
+    ['snapshot restore, 1M keys', '< 10 s, < 1 GiB', `${n(get('restore.totalMs'))} ms, ${n(get('restore.maxRssMiB'))} MiB`],
+  ];
+  console.log('\n| what | target | measured |\n|---|---|---|');
+  for (const [what, target, measured] of rows) console.log(`| ${what} | ${target} | ${measured} |`);
 }
 
 const child = process.argv.find((a) => a.startsWith('--restore-child='));
