@@ -16,7 +16,8 @@ Starts a service of <count> nodes (default 3) on 127.0.0.1: node i serves HTTPS 
 node-to-node channel on base+1000+i; workspaces are <dir>/node<i> (default ./workspace/sandbox).
 Re-running reuses the workspaces and their ledgers. Ctrl-C stops every node cleanly.`;
 
-const sharedFiles = [
+/** sandboxSharedFiles are the workspace files every node of a sandbox shares (one service). */
+export const sandboxSharedFiles: readonly string[] = [
   'service_cert.pem',
   'service_privk.pem',
   'ledger_secret',
@@ -35,7 +36,7 @@ async function prepare(base: string, count: number, port: number): Promise<Genes
   for (let i = 0; i < count; i++) {
     const dir = join(base, `node${i}`);
     mkdirSync(join(dir, 'ledger'), { recursive: true });
-    if (i > 0) for (const f of sharedFiles) if (!existsSync(join(dir, f))) cpSync(join(first.dir, f), join(dir, f));
+    if (i > 0) for (const f of sandboxSharedFiles) if (!existsSync(join(dir, f))) cpSync(join(first.dir, f), join(dir, f));
     const node = i === 0 ? first.node : await createNodeIdentity(dir, first.service);
     nodes.push({
       id: node.id,

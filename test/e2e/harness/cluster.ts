@@ -12,20 +12,13 @@ import { writeJson } from '../../../src/cli/runtime/run.js';
 import { createNodeIdentity, openServiceWorkspace } from '../../../src/cli/runtime/workspace.js';
 import { freePorts } from '../ports.js';
 import { E2eClient } from './client.js';
+import { sandboxSharedFiles } from '../../../src/cli/commands/sandbox.js';
 import { type ManagedProcess, ProcessRegistry } from './process-registry.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const entry = join(repoRoot, 'bin', 'consort.js');
 
-const sharedFiles = [
-  'service_cert.pem',
-  'service_privk.pem',
-  'ledger_secret',
-  'member0_cert.pem',
-  'member0_privk.pem',
-  'user0_cert.pem',
-  'user0_privk.pem',
-];
+const sharedFiles = sandboxSharedFiles;
 
 export interface ClusterOptions {
   readonly founders: number;
