@@ -10,7 +10,7 @@
 //
 // Usage: npm run bench:ledger [-- --tx=200000 --snapshot-interval=100000 --audit-gb=1 --keys=1000000 --only=merkle,append,audit,restore]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { testService } from '../test/support/identities.js';
 import { auditDirectory } from '../src/cli/commands/audit.js';
 import type { TxId } from '../src/consensus/types.js';
@@ -213,7 +213,22 @@ async function restoreChild(dir: string): Promise<void> {
   state.reset(loaded.snapshot!);
   const totalMs = performance.now() - started;
   const keys = state.store.mapNames().reduce((n, name) => n + state.store.keyCount(name), 0);
-  process.stdout.write(JSON.stringify({ loadMs, totalMs, keys, maxRssMiB: (process.resourceUsage().maxRSS * 1024) / MiB }));
+  process.stdout.write(JSON.stringify({ loadMs, totalMs, keys, maxRssMiB: peakRssMiB() }));
+}
+
+/**
+ * peakRssMiB is this process's peak resident set (VmHWM). Not `resourceUsage().maxRSS`: on Linux
+ * ru_maxrss survives fork+exec, so a child spawned by a big parent reports the parent's peak.
+ */
+function peakRssMiB(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kib = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    if (kib !== undefined) return (Number(kib) * 1024) / MiB;
+  } catch {
+    // Not Linux: fall back below.
+  }
+  return (process.resourceUsage().maxRSS * 1024) / MiB;
 }
 
 function benchRestore(keyCount: number): Record<string, number> {
