@@ -7,7 +7,7 @@ import { assert } from '../ds/assert.js';
 import { FormatError } from '../ds/errors.js';
 import type { Store } from '../kv/store.js';
 import type { MerkleTree } from '../merkle/merkle-tree.js';
-import { decodeTree, encodeTree } from '../merkle/tree-codec.js';
+import { decodeTree, encodeTree, encodeTreeAt } from '../merkle/tree-codec.js';
 
 export const LEDGER_SNAPSHOT_VERSION = 1;
 /** Tree state is O(log n) + retained leaves; 256 MiB bounds a corrupt length before allocating. */
@@ -26,9 +26,12 @@ export function treeAt(tree: MerkleTree, size: number): MerkleTree {
   return copy;
 }
 
-/** encodeLedgerSnapshot: version (u8) ‖ tree length (u32) ‖ tree ‖ store snapshot (rest). */
+/**
+ * encodeLedgerSnapshot: version (u8) ‖ tree length (u32) ‖ tree ‖ store snapshot (rest). The tree
+ * part is encodeTree(treeAt(tree, seqno)), written straight from `tree` (no copy, no rehashing).
+ */
 export function encodeLedgerSnapshot(tree: MerkleTree, store: Store, seqno: number): Uint8Array {
-  const treeBytes = encodeTree(treeAt(tree, seqno));
+  const treeBytes = encodeTreeAt(tree, seqno);
   const storeBytes = store.snapshot(seqno);
   const w = new ByteWriter(5 + treeBytes.length + storeBytes.length);
   w.u8(LEDGER_SNAPSHOT_VERSION);

@@ -8,7 +8,7 @@ import { SeededRng } from '../ds/rng.js';
 import { leafDigest, leafPreimage } from './leaf.js';
 import { MerkleTree } from './merkle-tree.js';
 import { naiveRoot, testLeaf } from './naive.test-helper.js';
-import { decodeTree, encodeTree, TREE_FORMAT_VERSION } from './tree-codec.js';
+import { decodeTree, encodeTree, encodeTreeAt, TREE_FORMAT_VERSION } from './tree-codec.js';
 import { sha256 } from '../crypto/sha256.js';
 
 function build(count: number): { tree: MerkleTree; leaves: Uint8Array[] } {
@@ -41,6 +41,21 @@ describe('tree codec', () => {
       leaves.push(testLeaf(leaves.length));
       copy.append(leaves[leaves.length - 1]!);
       assert.deepEqual(copy.root(), naiveRoot(leaves));
+    }
+  });
+
+  it('encodeTreeAt equals encoding a truncated, compacted copy, and leaves the tree alone', () => {
+    const rng = new SeededRng(11);
+    for (let round = 0; round < 80; round++) {
+      const { tree } = build(rng.int(0, 1500));
+      tree.compact(rng.chance(0.3) ? 0 : rng.int(0, tree.size));
+      const before = encodeTree(tree);
+      const size = rng.int(tree.floor, tree.size);
+      const copy = decodeTree(before);
+      copy.truncate(size);
+      copy.compact(size);
+      assert.deepEqual(encodeTreeAt(tree, size), encodeTree(copy), `round ${round}`);
+      assert.deepEqual(encodeTree(tree), before);
     }
   });
 

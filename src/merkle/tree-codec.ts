@@ -38,8 +38,23 @@ function storedNodeCount(size: number, floor: number): number {
  * 1.. ascending, indices ascending) ‖ retained leaves (from retainedFloor(floor, 0) to size).
  */
 export function encodeTree(tree: MerkleTree): Uint8Array {
-  const size = tree.size;
-  const floor = tree.floor;
+  return encodeShape(tree, tree.size, tree.floor);
+}
+
+/**
+ * encodeTreeAt returns exactly encodeTree of a copy of `tree` truncated to `size` leaves and
+ * compacted to `size` (floor = size), without making the copy: every node that encoding stores
+ * is a complete node of the first `size` leaves at or after the tree's retained floor, so it is
+ * read from `tree` as is. Requires tree.floor <= size <= tree.size.
+ */
+export function encodeTreeAt(tree: MerkleTree, size: number): Uint8Array {
+  assert(Number.isSafeInteger(size), 'encodeTreeAt: integer size');
+  assert(tree.floor <= size && size <= tree.size, 'encodeTreeAt: floor <= size <= tree size');
+  return encodeShape(tree, size, size);
+}
+
+/** encodeShape encodes the first `size` leaves of `tree` as if compacted to `floor`. */
+function encodeShape(tree: MerkleTree, size: number, floor: number): Uint8Array {
   const out = new Uint8Array(HEADER_BYTES + storedNodeCount(size, floor) * HASH_BYTES);
   const view = new DataView(out.buffer);
   view.setUint8(0, TREE_FORMAT_VERSION);
