@@ -6,6 +6,7 @@ import { ByteWriter } from '../codec/byte-writer.js';
 import { compareBytes } from '../codec/latin1.js';
 import { utf8Decoder } from '../codec/utf8.js';
 import { keyBytesMax, mapNameBytesMax, valueBytesMax } from '../constants.js';
+import { varintSizeBytes } from '../codec/varint.js';
 import { assert } from '../ds/assert.js';
 import { FormatError } from '../ds/errors.js';
 import { type Entry, KvMap } from './state.js';
@@ -57,6 +58,52 @@ export function* encodeSnapshotChunks(
     }
   }
   if (w.lengthBytes > 0) yield w.finish();
+}
+
+/**
+ * encodeSnapshot returns the snapshot of `maps` (non-empty, canonical order) at `seqno` in one
+ * piece: the same bytes as the concatenation of encodeSnapshotChunks, written into one buffer
+ * sized exactly up front (a large store is not copied by doubling). Each entry is looked up once.
+ */
+export function encodeSnapshot(seqno: number, maps: readonly SnapshotMap[]): Uint8Array {
+  const versionBytes = varintSizeBytes(seqno);
+  let sizeBytes = 1 + 8 + varintSizeBytes(maps.length);
+  const mapEntries: Entry[][] = [];
+  for (const map of maps) {
+    const keys = map.keys;
+    assert(keys.length > 0, 'snapshot maps are not empty');
+    const entries: Entry[] = new Array(keys.length);
+    // Map names are at most 3 bytes per UTF-16 unit: the bound is exact but for that slack.
+    sizeBytes += 2 * varintSizeBytes(map.name.length * 3) + map.name.length * 3;
+    sizeBytes += varintSizeBytes(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const entry = map.entryOf(key);
+      entries[i] = entry;
+      sizeBytes += varintSizeBytes(key.length) + key.length + versionBytes;
+      sizeBytes += varintSizeBytes(entry.value.length) + entry.value.length;
+    }
+    mapEntries.push(entries);
+  }
+  const w = new ByteWriter(sizeBytes);
+  w.u8(snapshotFormatVersion);
+  w.u64(seqno);
+  w.varint(maps.length);
+  for (let m = 0; m < maps.length; m++) {
+    const map = maps[m]!;
+    const keys = map.keys;
+    const entries = mapEntries[m]!;
+    w.string(map.name);
+    w.varint(keys.length);
+    for (let i = 0; i < keys.length; i++) {
+      const entry = entries[i]!;
+      assert(entry.version >= 1 && entry.version <= seqno, 'entry version within the snapshot');
+      w.latin1(keys[i]!);
+      w.varint(entry.version);
+      w.latin1(entry.value);
+    }
+  }
+  return w.finish();
 }
 
 /**

@@ -5,7 +5,7 @@ import { bytesToLatin1, latin1ToBytes } from '../codec/latin1.js';
 import { assert } from '../ds/assert.js';
 import { ConflictError } from './errors.js';
 import { compareMapNames } from './map-name.js';
-import { decodeSnapshot, encodeSnapshotChunks, type SnapshotMap } from './snapshot.js';
+import { decodeSnapshot, encodeSnapshot, encodeSnapshotChunks, type SnapshotMap } from './snapshot.js';
 import { type Entry, KvMap, type MapView, type StateSource } from './state.js';
 import { type MapHandle, Tx } from './tx.js';
 import { UndoLog } from './undo-log.js';
@@ -210,9 +210,9 @@ export class Store implements StateSource {
 
   /** snapshot returns the snapshot of the state at `atSeqno` (compactedSeqno ≤ atSeqno ≤ seqno). */
   snapshot(atSeqno: number): Uint8Array {
-    const chunks = Array.from(this.snapshotChunks(atSeqno, Number.MAX_SAFE_INTEGER));
-    assert(chunks.length === 1, 'one chunk when the chunk size is unbounded');
-    return chunks[0]!;
+    assert(atSeqno >= this.compactedTo, 'snapshot at or above the compacted seqno');
+    assert(atSeqno <= this.appliedSeqno, 'snapshot of an applied seqno');
+    return encodeSnapshot(atSeqno, this.snapshotMaps(atSeqno));
   }
 
   /**
@@ -306,13 +306,13 @@ function viewAt(map: KvMap, override: Map<string, Entry | undefined> | undefined
   if (override === undefined) {
     return { name: map.name, keys: Array.from(entries.keys()).sort(), entryOf: (k) => entries.get(k)! };
   }
-  const keys = new Set(entries.keys());
-  for (const [key, entry] of override) {
-    if (entry === undefined) keys.delete(key);
-    else keys.add(key);
-  }
-  const entryOf = (k: string): Entry => (override.has(k) ? override.get(k)! : entries.get(k)!);
-  return { name: map.name, keys: Array.from(keys).sort(), entryOf };
+  // Keys present now and not written since, then keys present as of the past seqno.
+  const keys: string[] = [];
+  for (const key of entries.keys()) if (!override.has(key)) keys.push(key);
+  for (const [key, entry] of override) if (entry !== undefined) keys.push(key);
+  // Listed keys are either in `override` with an entry or untouched since: `??` picks the right one.
+  const entryOf = (k: string): Entry => override.get(k) ?? entries.get(k)!;
+  return { name: map.name, keys: keys.sort(), entryOf };
 }
 
 /** sortedKeys lists the written keys in bytewise order (latin1 `<` is bytewise). */
