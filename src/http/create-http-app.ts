@@ -25,7 +25,7 @@ import { type FrameworkContext, frameworkRoutes } from './framework-routes.js';
 import { checkHttpLimits, type HttpLimits, httpLimitsDefault } from './http-limits.js';
 import { HttpCounters } from './metrics.js';
 import { querySchemaOf } from './route-schema.js';
-import { isUser } from './users.js';
+import { isUserInState } from './users.js';
 
 /** HttpApp is the fastify instance createHttpApp returns (HTTP/2 secure server, HTTP/1.1 too). */
 export type HttpApp = FastifyInstance<Http2SecureServer, Http2ServerRequest, Http2ServerResponse>;
@@ -106,7 +106,7 @@ export function createHttpApp(deps: HttpAppDeps, options: HttpAppOptions): HttpA
     forwarder,
     reportError: (error) => app.log.error({ err: error }, 'endpoint failed unexpectedly'),
   });
-  const auth = new RequestAuthenticator(deps.service, options.clientCertOf ?? tlsClientCertificate);
+  const auth = new RequestAuthenticator(app, deps.service, options.clientCertOf ?? tlsClientCertificate);
   installErrorHandling(app, counters);
   const context: FrameworkContext = {
     service: deps.service,
@@ -184,24 +184,32 @@ function buildServer(options: HttpAppOptions, limits: HttpLimits): HttpApp {
   return app;
 }
 
+/** callerSlot is the request property (declared with decorateRequest) holding the caller. */
+const callerSlot = 'consortCaller';
+type RequestWithCaller = HttpRequest & { [callerSlot]: Caller | null };
+
 /**
  * RequestAuthenticator runs an endpoint's auth policy in the route's onRequest hook — before the
  * body is read or validated, so an unauthenticated caller gets 401 and costs no parsing — and
- * remembers the caller for the handler.
+ * remembers the caller for the handler (in a request property declared once, so every request
+ * keeps one shape; no side table).
  */
 class RequestAuthenticator {
-  private readonly callers = new WeakMap<HttpRequest, Caller>();
-
   constructor(
+    app: HttpApp,
     private readonly service: NodeService,
     private readonly clientCertOf: (request: HttpRequest) => Uint8Array | null,
-  ) {}
+  ) {
+    app.decorateRequest(callerSlot, null);
+  }
 
   /** hook is a callback-style onRequest hook (no promise per request); failures go to `done`. */
   hook(
     policy: AuthPolicy,
   ): (request: HttpRequest, reply: HttpReply, done: (error?: Error) => void) => void {
-    const isUserNow = (id: string): boolean => this.service.readLocal((tx) => isUser(tx, id));
+    // The users table of the latest state, read without a transaction (one map lookup).
+    const isUserNow = (id: string): boolean =>
+      isUserInState(this.service.machine.ledger.store, id);
     return (request, _reply, done) => {
       let caller: Caller;
       try {
@@ -211,14 +219,14 @@ class RequestAuthenticator {
         done(error instanceof Error ? error : new Error(String(error)));
         return;
       }
-      this.callers.set(request, caller);
+      (request as RequestWithCaller)[callerSlot] = caller;
       done();
     };
   }
 
   callerOf(request: HttpRequest): Caller {
-    const caller = this.callers.get(request);
-    if (caller === undefined) throw new Error('onRequest authenticates every request first');
+    const caller = (request as RequestWithCaller)[callerSlot];
+    if (caller === null) throw new Error('onRequest authenticates every request first');
     return caller;
   }
 }

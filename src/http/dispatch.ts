@@ -43,6 +43,10 @@ export class Dispatcher {
   private readonly service: NodeService;
   private readonly forwarder: Forwarder | null;
   private readonly reportError: (error: unknown) => void;
+  private cachedSeqno = -1;
+  private cachedGeneration = -1;
+  private cachedTxId: string | null = null;
+  private cachedStore: object | null = null;
 
   constructor(deps: {
     readonly service: NodeService;
@@ -173,11 +177,26 @@ export class Dispatcher {
     return toErrorResponse(error);
   }
 
-  /** txIdAt names the state at `seqno` as `view.seqno` (null when its view is no longer known). */
+  /**
+   * txIdAt names the state at `seqno` as `view.seqno` (null when its view is no longer known).
+   * The last answer is cached per (seqno, store generation): reads between two writes share one
+   * string, and a rollback (which may give `seqno` another view) changes the generation (a
+   * snapshot install replaces the store: its identity is part of the key too).
+   */
   private txIdAt(seqno: number): string | null {
     if (seqno === 0) return '0.0';
+    const store = this.service.machine.ledger.store;
+    const generation = store.generation;
+    if (seqno === this.cachedSeqno && generation === this.cachedGeneration && store === this.cachedStore) {
+      return this.cachedTxId;
+    }
     const view = this.service.machine.core.viewAt(seqno);
-    return view === undefined ? null : formatTxId({ view, seqno });
+    const txId = view === undefined ? null : formatTxId({ view, seqno });
+    this.cachedSeqno = seqno;
+    this.cachedGeneration = generation;
+    this.cachedStore = store;
+    this.cachedTxId = txId;
+    return txId;
   }
 }
 

@@ -5,6 +5,7 @@ import { Certificate } from '../crypto/certificate.js';
 import { certificateId } from '../crypto/ids.js';
 import { bytesToHex } from '../crypto/encoding.js';
 import { sha256 } from '../crypto/sha256.js';
+import type { StateSource } from '../kv/state.js';
 import type { Tx } from '../kv/tx.js';
 import { stringToBytes } from '../kv/values.js';
 
@@ -43,4 +44,14 @@ export function removeUser(tx: Tx, userId: string): void {
 /** isUser tells whether `userId` is in the users table as `tx` sees it. */
 export function isUser(tx: Tx, userId: string): boolean {
   return tx.map(usersCertsMap).has(stringToBytes(userId));
+}
+
+/**
+ * isUserInState tells whether `userId` is in the users table of `state` (the store's latest state),
+ * without a transaction: the per-request authentication check. `userId` must be an id as
+ * userIdOfCertDer returns it (lowercase hex, so its latin1 key form is the string itself); the
+ * answer is the same as `isUser(store.begin(), userId)`.
+ */
+export function isUserInState(state: StateSource, userId: string): boolean {
+  return state.getMap(usersCertsMap)?.entries.get(userId) !== undefined;
 }

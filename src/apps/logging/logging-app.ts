@@ -29,13 +29,21 @@ const readResponseSchema: JsonSchema = {
   properties: { msg: { type: 'string' } },
 };
 
+/** idKey is the key of record `id`: its decimal text in UTF-8 (ASCII digits, one byte each). */
+function idKey(id: number): Uint8Array {
+  const text = String(id);
+  const key = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) key[i] = text.charCodeAt(i);
+  return key;
+}
+
 function record(mapName: string) {
   return (ctx: EndpointContext): EndpointResult => {
     const { id, msg } = ctx.body as { readonly id: number; readonly msg: string };
     // As CCF's sample: an empty message is refused (nothing is written).
     if (msg.length === 0)
       throw new HttpError('InvalidInput', 'Cannot record an empty log message.');
-    ctx.tx.map(mapName).set(stringToBytes(String(id)), stringToBytes(msg));
+    ctx.tx.map(mapName).set(idKey(id), stringToBytes(msg));
     return { body: true };
   };
 }
@@ -43,7 +51,7 @@ function record(mapName: string) {
 function read(mapName: string) {
   return (ctx: EndpointContext): EndpointResult => {
     const id = ctx.query.id as number;
-    const value = ctx.tx.map(mapName).get(stringToBytes(String(id)));
+    const value = ctx.tx.map(mapName).get(idKey(id));
     if (value === undefined) throw new HttpError('ResourceNotFound', `No such record: ${id}.`);
     return { body: { msg: bytesToString(value) } };
   };
