@@ -57,6 +57,13 @@ export interface NodeInfo {
   readonly learners: readonly NodeId[];
 }
 
+/** PendingRead is a linearizable read waiting for its ReadIndex (or its deadline). */
+interface PendingRead {
+  deadlineMs: number;
+  settled: boolean;
+  readonly expire: () => void;
+}
+
 /** NodeService wraps one NodeMachine for request handling. */
 export class NodeService {
   readonly machine: NodeMachine;
@@ -136,15 +143,27 @@ export class NodeService {
     });
   }
 
-  /** readLinearizable runs `handler` on committed state confirmed by a quorum (ReadIndex). */
+  /**
+   * readLinearizable runs `handler` on committed state confirmed by a quorum (ReadIndex). Rejects
+   * with NotPrimaryError when leadership is lost or not confirmed within commitWaitMs. The reads
+   * in flight share one timer (see expireReads), not one each.
+   */
   readLinearizable<T>(handler: (tx: Tx) => T): Promise<{ readonly result: T; readonly seqno: number }> {
     return new Promise((resolve, reject) => {
-      let settled = false;
-      let cancel = (): void => {};
+      const pending: PendingRead = {
+        deadlineMs: 0,
+        settled: false,
+        expire: () => reject(new NotPrimaryError(null)),
+      };
       const onIndex = (index: number | null): void => {
-        if (settled) return;
-        settled = true;
-        cancel();
+        if (pending.settled) return;
+        pending.settled = true;
+        this.pendingReads.delete(pending);
+        // No read left: drop the timer (it must not hold the event loop open).
+        if (this.pendingReads.size === 0 && this.cancelReadTimer !== null) {
+          this.cancelReadTimer();
+          this.cancelReadTimer = null;
+        }
         if (index === null) {
           reject(new NotPrimaryError(null));
           return;
@@ -159,17 +178,43 @@ export class NodeService {
       try {
         this.machine.readIndex(onIndex);
       } catch (error) {
-        settled = true;
+        pending.settled = true;
         reject(error);
         return;
       }
-      // Armed only once the request is in: a refused request must not hold a timer.
-      cancel = this.deps.setTimer(this.commitWaitMs, () => {
-        if (settled) return;
-        settled = true;
-        reject(new NotPrimaryError(null));
-      });
+      // Tracked only once the request is in: a refused request holds no timer.
+      if (pending.settled) return;
+      pending.deadlineMs = this.deps.nowMs() + this.commitWaitMs;
+      this.pendingReads.add(pending);
+      if (this.cancelReadTimer === null) this.armReadTimer(this.commitWaitMs);
     });
+  }
+
+  /** pendingReads: linearizable reads waiting for their ReadIndex, oldest (earliest deadline) first. */
+  private readonly pendingReads = new Set<PendingRead>();
+  /** cancelReadTimer cancels the one timer of pendingReads; null when none is armed. */
+  private cancelReadTimer: (() => void) | null = null;
+
+  private armReadTimer(delayMs: number): void {
+    this.cancelReadTimer = this.deps.setTimer(delayMs, () => this.expireReads());
+  }
+
+  /**
+   * expireReads fails the reads whose deadline passed and re-arms the timer for the oldest
+   * remaining one. Every read waits commitWaitMs, so insertion order is deadline order.
+   */
+  private expireReads(): void {
+    this.cancelReadTimer = null;
+    const nowMs = this.deps.nowMs();
+    for (const pending of this.pendingReads) {
+      if (pending.deadlineMs > nowMs) {
+        this.armReadTimer(pending.deadlineMs - nowMs);
+        return;
+      }
+      this.pendingReads.delete(pending);
+      pending.settled = true;
+      pending.expire();
+    }
   }
 
   /** readLocal runs `handler` on this node's latest state (may be stale or uncommitted). */
