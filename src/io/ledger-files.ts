@@ -79,6 +79,8 @@ export class LedgerFiles {
   private snapshotSeqno: number;
   private commitSeqno = 0;
   private queue: Promise<void> = Promise.resolve();
+  /** snapshotQueue orders background snapshot writes (they never fail: errors become `fatal`). */
+  private snapshotQueue: Promise<void> = Promise.resolve();
   private fatal: Error | null = null;
   private persistInFlight = false;
   private readonly loaded: FilePersistedState;
@@ -127,17 +129,30 @@ export class LedgerFiles {
     this.background('closing committed chunks', () => this.closeCommitted());
   }
 
-  /** snapshot writes a snapshot taken at a committed signature, then applies retention. */
+  /**
+   * snapshot writes a snapshot taken at a committed signature, then applies retention. The file
+   * (tens of MB: write + fdatasync) is written beside the persist queue, so the appends and syncs
+   * queued behind it are not held up; retention, which deletes chunks, then runs in that queue.
+   */
   snapshot(snapshot: FileSnapshot): void {
-    this.background('writing a snapshot', async () => {
-      await this.writeSnapshot(snapshot);
-      this.snapshotSeqno = Math.max(this.snapshotSeqno, snapshot.seqno);
-      await this.applyRetention();
-    });
+    this.snapshotQueue = this.snapshotQueue
+      .then(async () => {
+        if (this.fatal !== null) throw this.fatal;
+        await this.writeSnapshot(snapshot);
+        this.background('applying snapshot retention', async () => {
+          this.snapshotSeqno = Math.max(this.snapshotSeqno, snapshot.seqno);
+          await this.applyRetention();
+        });
+      })
+      .catch((error: unknown) => {
+        this.fatal ??= error instanceof Error ? error : new Error(String(error));
+        this.log(`ledger: failed writing a snapshot: ${String(error)}`);
+      });
   }
 
   /** flush resolves once every queued operation is done (rejects with a sticky failure). */
-  flush(): Promise<void> {
+  async flush(): Promise<void> {
+    await this.snapshotQueue;
     return this.enqueue(async () => {});
   }
 
@@ -180,6 +195,8 @@ export class LedgerFiles {
     const snapshot = work.snapshot;
     const truncate = work.truncateFromSeqno;
     if (snapshot !== null) {
+      // An installed snapshot replaces the log: let a background snapshot write finish first.
+      await this.snapshotQueue;
       await this.writeSnapshot(snapshot);
       this.snapshotSeqno = Math.max(this.snapshotSeqno, snapshot.seqno);
       if (truncate !== null && truncate <= snapshot.seqno) dirChanged = await this.discardLog(snapshot.seqno);
