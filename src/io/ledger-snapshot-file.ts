@@ -22,7 +22,22 @@ function writeIds(w: ByteWriter, ids: readonly string[]): void {
 
 /** encodeSnapshotFile: magic ‖ version ‖ seqno ‖ view ‖ configs ‖ data length ‖ data ‖ crc32. */
 export function encodeSnapshotFile(snapshot: FileSnapshot): Uint8Array {
-  const w = new ByteWriter(snapshot.data.length + 256);
+  const parts = encodeSnapshotFileParts(snapshot);
+  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * encodeSnapshotFileParts returns encodeSnapshotFile's bytes as [header, data, crc32 trailer],
+ * to be written one after the other: the (large) data is not copied, only checksummed.
+ */
+export function encodeSnapshotFileParts(snapshot: FileSnapshot): readonly Uint8Array[] {
+  const w = new ByteWriter(256);
   w.u32(MAGIC);
   w.u8(SNAPSHOT_FILE_VERSION);
   w.u64(snapshot.seqno);
@@ -34,12 +49,10 @@ export function encodeSnapshotFile(snapshot: FileSnapshot): Uint8Array {
     writeIds(w, c.config.learners);
   }
   w.u64(snapshot.data.length);
-  w.raw(snapshot.data);
-  const body = w.finish();
-  const out = new Uint8Array(body.length + 4);
-  out.set(body, 0);
-  new DataView(out.buffer).setUint32(body.length, crc32(body), true);
-  return out;
+  const header = w.finish();
+  const trailer = new Uint8Array(4);
+  new DataView(trailer.buffer).setUint32(0, crc32(snapshot.data, crc32(header)), true);
+  return [header, snapshot.data, trailer];
 }
 
 function readIds(r: ByteReader, what: string): string[] {
