@@ -16,6 +16,7 @@ import { fileSizes, listLedgerChunks, readRecordBlocks } from '../../io/ledger-r
 import { decodeSnapshotFile } from '../../io/ledger-snapshot-file.js';
 import type { MerkleTree } from '../../merkle/merkle-tree.js';
 import type { Command } from '../command.js';
+import { parseCommand } from '../parse-command.js';
 
 const HELP = `usage: consort audit <ledger-dir> --service-cert <pem> [--ledger-secret <hex-file>]
                     [--node-certs <dir>] [--quiet]
@@ -164,18 +165,9 @@ function summary(run: AuditRun): string {
 }
 
 async function run(args: readonly string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    console.error(`audit: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommand('audit', HELP, () => parse(args));
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help === true) {
-    console.log(HELP);
-    return 0;
-  }
   const [dir] = parsed.positionals;
   if (dir === undefined || parsed.positionals.length > 1 || v['service-cert'] === undefined) {
     console.error(`audit: need one ledger directory and --service-cert\n\n${HELP}`);

@@ -13,6 +13,7 @@ import { MerkleTree } from '../../merkle/merkle-tree.js';
 import { verifyConsistencyProof } from '../../merkle/proof.js';
 import type { Command } from '../command.js';
 import { readLedgerSecret, streamLedger } from './audit.js';
+import { parseCommand } from '../parse-command.js';
 
 const HELP = `usage: consort prove-consistency <ledger-dir> --from <seqno> --to <seqno> --ledger-secret <file>
        consort prove-consistency --verify <proof.json> [<ledger-dir>]
@@ -99,18 +100,9 @@ async function verify(path: string, dir: string | undefined): Promise<string | n
 }
 
 async function run(args: readonly string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    console.error(`prove-consistency: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommand('prove-consistency', HELP, () => parse(args));
+  if (typeof parsed === 'number') return parsed;
   const v = parsed.values;
-  if (v.help === true) {
-    console.log(HELP);
-    return 0;
-  }
   const [dir] = parsed.positionals;
   try {
     if (v.verify !== undefined) {

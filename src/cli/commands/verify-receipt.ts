@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { parseReceiptJson } from '../../receipt/parse-receipt.js';
 import { verifyReceipt } from '../../receipt/verify-receipt.js';
 import type { Command } from '../command.js';
+import { parseCommand } from '../parse-command.js';
 
 const HELP = `usage: consort verify-receipt <receipt.json> --service-cert <service-cert.pem> [--at <date>]
 
@@ -23,17 +24,8 @@ function readText(path: string): string | Error {
 }
 
 function run(args: readonly string[]): number {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    console.error(`verify-receipt: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
-    return 2;
-  }
-  if (parsed.values.help === true) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand('verify-receipt', HELP, () => parse(args));
+  if (typeof parsed === 'number') return parsed;
   const [receiptPath] = parsed.positionals;
   const certPath = parsed.values['service-cert'];
   if (receiptPath === undefined || parsed.positionals.length > 1 || certPath === undefined) {
