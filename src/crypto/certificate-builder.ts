@@ -106,19 +106,15 @@ export interface SelfSignedParams extends CertificateValidity {
  * node certificates). `subjectName` is an X.500 name such as `CN=CCF Network`.
  */
 export async function createServiceCertificate(params: SelfSignedParams): Promise<Certificate> {
-  const publicKey = params.privateKey.publicKey();
-  return build({
-    ...params,
-    subjectKey: publicKey,
-    issuerName: params.subjectName,
-    issuerKey: params.privateKey,
-    issuerPublicKey: publicKey,
-    isCa: true,
-  });
+  return selfSigned(params, true);
 }
 
 /** createIdentityCertificate creates a self-signed member or user certificate (not a CA). */
 export async function createIdentityCertificate(params: SelfSignedParams): Promise<Certificate> {
+  return selfSigned(params, false);
+}
+
+function selfSigned(params: SelfSignedParams, isCa: boolean): Promise<Certificate> {
   const publicKey = params.privateKey.publicKey();
   return build({
     ...params,
@@ -126,7 +122,7 @@ export async function createIdentityCertificate(params: SelfSignedParams): Promi
     issuerName: params.subjectName,
     issuerKey: params.privateKey,
     issuerPublicKey: publicKey,
-    isCa: false,
+    isCa,
   });
 }
 
